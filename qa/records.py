@@ -1,0 +1,120 @@
+"""The records that flow through the pipeline: load -> clean -> chunk -> embed -> store -> retrieve."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+def content_hash(*parts: str | None) -> str:
+    """A short, stable hash of some text fields (None and "" hash differently)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(b"\x00" if part is None else b"\x01" + part.encode("utf-8"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()[:32]
+
+
+@dataclass
+class RawArticle:
+    """An article as read from disk, before cleaning."""
+
+    doc_id: str
+    text: str
+    path: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Article:
+    """A cleaned article: the story text, with its title, source and date."""
+
+    doc_id: str
+    title: str
+    text: str
+    source: str
+    date: str | None = None
+    path: str = ""
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.title, self.text, self.source, self.date)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Chunk:
+    """A passage of an article; text == article.text[start:end]."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    embed_text: str  # what the embedder sees: the title, then the passage
+    id: int = -1  # the FAISS id, set by the store
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.embed_text)
+
+
+@dataclass
+class Excerpt:
+    """One ranked search result, with everything a citation needs."""
+
+    rank: int
+    score: float
+    text: str
+    doc_id: str
+    title: str
+    source: str
+    date: str | None
+    start: int
+    end: int
+    chunk_id: int
+    dense_score: float | None = None  # cosine similarity, when the dense search found it
+    keyword_score: float | None = None  # BM25 score, when the keyword search found it
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class IndexReport:
+    """What one run of build_index did."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    rebuilt_because: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_embedded / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        lines = []
+        if self.rebuilt_because:
+            lines.append(f"Full rebuild: {self.rebuilt_because}")
+        lines.append(
+            f"articles: {len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.removed)} removed, {self.unchanged} unchanged"
+        )
+        lines.append(
+            f"chunks: {self.chunks_embedded} embedded, {self.chunks_reused} reused, "
+            f"{self.chunks_total} in index"
+        )
+        lines.append(f"time: {self.seconds:.1f}s ({self.chunks_per_second:.1f} chunks/s embedded)")
+        if self.errors:
+            lines.append(f"skipped {len(self.errors)} file(s) with errors (listed above)")
+        return "\n".join(lines)
