@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .config import DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL, ChunkSettings
+from .config import ANSWER_BACKENDS, DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL, ChunkSettings
 from .retrieve import FUSIONS, MODES, Filters, SearchSettings
 from .store import IndexFolderError
 
@@ -75,6 +75,70 @@ def search_command(question: str, k: int, index_dir: str, mode: str, fusion: str
                    f"score {e.score:.3f}  {e.doc_id}:{e.start}-{e.end}")
         click.echo("    " + e.text.replace("\n", "\n    "))
         click.echo()
+
+
+@main.command("ask")
+@click.argument("question")
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
+@click.option("--backend", type=click.Choice(ANSWER_BACKENDS), default=None,
+              help="Answer model: llama (bundled GGUF, default), openai (QA_OPENAI_BASE_URL), extractive (no LLM).")
+@click.option("--gguf", default=None, help="A local GGUF file for the llama backend.")
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused} as JSON.")
+def ask_command(question: str, index_dir: str, backend: str | None, gguf: str | None, as_json: bool) -> None:
+    """Answer QUESTION from the articles, citing the excerpts each claim comes from."""
+    from .answer import Answer, Answerer, Partial
+    from .config import answer_model
+    from .llm import ModelUnavailable
+    from .retrieve import Retriever
+
+    try:
+        answerer = Answerer(Retriever.load(index_dir), answer_model(backend, gguf))
+        shown = 0
+        answer = None
+        for event in answerer.stream(question):
+            if isinstance(event, Partial) and not as_json:
+                click.echo(event.text[shown:], nl=False)  # stream as the model writes
+                shown = len(event.text)
+            elif isinstance(event, Answer):
+                answer = event
+    except (IndexFolderError, ModelUnavailable, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo("\r" + " " * shown + "\r" if shown else "", nl=False)
+    click.echo(answer.answer)
+    for c in answer.citations:
+        click.echo(f"  [{c.n}] {c.title} ({c.source}{', ' + c.date if c.date else ''}) {c.doc_id}:{c.start}-{c.end}")
+        click.echo(f"      “{c.text}”")
+
+
+@main.command("eval")
+@click.option("--questions", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Labelled questions, JSONL: {question, relevant: [doc_id...], answers?, kind?}.")
+@click.option("--beir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A BEIR folder (queries.jsonl, qrels/SPLIT.tsv) instead of --questions.")
+@click.option("--split", default="train", show_default=True, help="The BEIR qrels split.")
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
+@click.option("--mode", "modes", type=click.Choice(MODES), multiple=True, help="Modes to compare (default: all).")
+@click.option("--fusion", type=click.Choice(FUSIONS), default=SearchSettings.fusion, show_default=True)
+def eval_command(questions: str | None, beir: str | None, split: str, index_dir: str, modes: tuple[str, ...],
+                 fusion: str) -> None:
+    """Score retrieval on labelled questions against the current index, per mode."""
+    from .evaluate import evaluate, format_table, load_beir, load_questions
+    from .retrieve import Retriever
+
+    if bool(questions) == bool(beir):
+        raise click.UsageError("give exactly one of --questions or --beir")
+    labelled = load_questions(questions) if questions else load_beir(beir, split)
+    try:
+        retriever = Retriever.load(index_dir, settings=SearchSettings(fusion=fusion))
+    except IndexFolderError as exc:
+        raise click.ClickException(str(exc)) from None
+    results = evaluate(retriever, labelled, list(modes or MODES), progress=True)
+    answerable = sum(1 for q in labelled if q.relevant)
+    click.echo(f"{answerable} questions with relevant articles ({len(labelled) - answerable} without, not scored)")
+    click.echo(format_table(results))
 
 
 if __name__ == "__main__":

@@ -84,6 +84,14 @@ class Excerpt:
 
 
 @dataclass
+class Passage(Excerpt):
+    """A few sentences of an excerpt picked for the answer; focus_* mark the sentence that matters most."""
+
+    focus_start: int = 0
+    focus_end: int = 0
+
+
+@dataclass
 class IndexReport:
     """What one run of build_index did."""
 

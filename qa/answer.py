@@ -1,0 +1,188 @@
+"""Grounded answers: retrieve, pick passages, ask the model, then check every citation in code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from .citations import MARKER_RE, renumber
+from .context import best_score, select_passages
+from .keyword import keyword_tokens
+from .llm import ChatModel
+from .prompt import answer_messages, rewrite_messages
+from .records import Excerpt, Passage
+from .retrieve import Retriever
+from .sentences import split_sentences
+
+REFUSAL = "The articles don't cover this."
+DONT_KNOW_RE = re.compile(
+    r"\b(i (do not|don't|cannot|can't) (know|answer|find)|(passages|articles|text)s? (do|does) not "
+    r"(say|mention|contain|provide|specify|answer)|no information|not (mentioned|stated|specified) in)\b",
+    re.IGNORECASE)
+FOLLOW_UP_RE = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|that|this|those|these|there|"
+                          r"the same|then)\b", re.IGNORECASE)
+NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*")
+
+
+@dataclass
+class AnswerSettings:
+    """How much to retrieve, how much to show the model, and when to refuse."""
+
+    k: int = 8  # excerpts retrieved
+    max_passages: int = 4  # passages put in the prompt
+    min_relevance: float = 0.30  # best sentence relevance below this: refuse without asking the model
+    max_tokens: int = 160
+
+
+@dataclass
+class Citation:
+    """A cited passage: n as it appears in the answer, and exactly where the text is."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    date: str | None
+    start: int
+    end: int
+    text: str
+    score: float
+    focus_start: int  # the sentence that matters most, inside start..end
+    focus_end: int
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation]
+    refused: bool
+    standalone_question: str = ""
+    also_retrieved: list[Excerpt] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"answer": self.answer, "citations": [asdict(c) for c in self.citations],
+                "refused": self.refused, "question": self.question,
+                "standalone_question": self.standalone_question,
+                "also_retrieved": [e.to_dict() for e in self.also_retrieved]}
+
+
+@dataclass
+class Retrieved:
+    """First event of a stream: the rewritten question and the passages, before any answer text."""
+
+    standalone_question: str
+    passages: list[Passage]
+
+
+@dataclass
+class Partial:
+    """The answer so far, with markers already renumbered."""
+
+    text: str
+
+
+def citation(n: int, passage: Passage) -> Citation:
+    return Citation(n=n, doc_id=passage.doc_id, title=passage.title, source=passage.source, date=passage.date,
+                    start=passage.start, end=passage.end, text=passage.text, score=passage.score,
+                    focus_start=passage.focus_start, focus_end=passage.focus_end)
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of a's terms that occur in b."""
+    terms = set(keyword_tokens(a))
+    return len(terms & set(keyword_tokens(b))) / len(terms) if terms else 0.0
+
+
+def ground(text: str, passages: list[Excerpt]) -> str:
+    """Keep only sentences the passages support: cited (or citable by overlap), numbers included."""
+    kept = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        bare = MARKER_RE.sub("", sentence).strip()
+        if not bare:
+            continue
+        cited = [int(n) for m in MARKER_RE.finditer(sentence) for n in re.findall(r"\d+", m.group(1))
+                 if 1 <= int(n) <= len(passages)]
+        if not cited:  # repair: cite the passage the sentence draws on, if one clearly does
+            best = max(range(len(passages)), key=lambda i: overlap(bare, passages[i].text), default=None)
+            if best is None or overlap(bare, passages[best].text) < 0.5:
+                continue
+            sentence = sentence.rstrip(".") + f" [{best + 1}]." if sentence.endswith(".") else sentence + f" [{best + 1}]"
+            cited = [best + 1]
+        support = " ".join(passages[n - 1].text for n in cited)
+        if any(number not in support for number in NUMBER_RE.findall(bare)):
+            continue  # a number no cited passage contains is not grounded
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+class Answerer:
+    """Answers questions from the index; with model=None it answers extractively (no LLM)."""
+
+    def __init__(self, retriever: Retriever, model: ChatModel | None = None,
+                 settings: AnswerSettings = AnswerSettings()):
+        self.retriever = retriever
+        self.model = model
+        self.settings = settings
+
+    def standalone(self, question: str, history: list[tuple[str, str]]) -> str:
+        """The question rewritten to stand alone when it leans on the conversation."""
+        if not history or not (FOLLOW_UP_RE.search(question) or len(question.split()) <= 3):
+            return question
+        if self.model is not None:
+            rewritten = self.model.complete(rewrite_messages(question, history), max_tokens=48).strip()
+            rewritten = rewritten.splitlines()[0].strip().strip('"') if rewritten else ""
+            if 8 <= len(rewritten) <= 200:
+                return rewritten
+        return f"{history[-1][0]} {question}"
+
+    def stream(self, question: str, history: list[tuple[str, str]] | None = None) -> Iterator[Retrieved | Partial | Answer]:
+        """Retrieved first, then Partial answers as tokens arrive, then the final Answer."""
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        query = self.standalone(question, history or [])
+        excerpts = self.retriever.search(query, k=self.settings.k)
+        passages = select_passages(query, excerpts, self.retriever.data.articles, self.retriever.embedder,
+                                   self.settings.max_passages)
+        yield Retrieved(query, passages)
+        if best_score(passages) < self.settings.min_relevance:
+            yield Answer(question, REFUSAL, [], True, query, passages)
+            return
+        if self.model is None:
+            raw = self.extract(passages)
+        else:
+            raw = ""
+            for piece in self.model.stream(answer_messages(query, passages), self.settings.max_tokens):
+                raw += piece
+                yield Partial(renumber(raw, len(passages))[0])
+        yield self.finish(question, query, raw, passages)
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+        """The final answer, without streaming."""
+        *_, answer = self.stream(question, history)
+        return answer
+
+    def extract(self, passages: list[Passage]) -> str:
+        """No LLM: the best passage's sentence, plus the best from another article when it is close."""
+        picks = [passages[0]]
+        others = [p for p in passages[1:] if p.doc_id != passages[0].doc_id and p.score >= passages[0].score - 0.1]
+        picks += others[:1]
+        parts = []
+        for passage in picks:
+            focus = passage.text[passage.focus_start - passage.start:passage.focus_end - passage.start]
+            parts.append(f"{focus.strip()} [{passages.index(passage) + 1}]")
+        return " ".join(parts)
+
+    def finish(self, question: str, query: str, raw: str, passages: list[Passage]) -> Answer:
+        if DONT_KNOW_RE.search(raw) or not raw.strip():
+            return Answer(question, REFUSAL, [], True, query, passages)
+        grounded = ground(raw, passages) if self.model is not None else raw
+        text, order = renumber(grounded, len(passages))
+        if not order:
+            return Answer(question, REFUSAL, [], True, query, passages)
+        cited = [citation(new, passages[old - 1]) for new, old in enumerate(order, start=1)]
+        uncited = [p for i, p in enumerate(passages, start=1) if i not in order]
+        return Answer(question, text, cited, False, query, uncited)
