@@ -113,6 +113,23 @@ def ask_command(question: str, index_dir: str, backend: str | None, gguf: str | 
         click.echo(f"      “{c.text}”")
 
 
+@main.command("chat")
+@click.option("--articles", "articles_dir", default=DEFAULT_ARTICLES, show_default=True, type=click.Path(file_okay=False))
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
+@click.option("--backend", type=click.Choice(ANSWER_BACKENDS), default=None,
+              help="Answer model (default: QA_ANSWER_BACKEND or llama).")
+@click.option("--gguf", default=None, help="A local GGUF file for the llama backend.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True)
+def chat_command(articles_dir: str, index_dir: str, backend: str | None, gguf: str | None, host: str, port: int) -> None:
+    """Start the web chat (building the index first if needed) and print its URL."""
+    from .app import serve
+    from .config import answer_model
+    from .service import ChatService
+
+    serve(ChatService(articles_dir, index_dir, answer_model(backend, gguf)), host=host, port=port)
+
+
 @main.command("eval")
 @click.option("--questions", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Labelled questions, JSONL: {question, relevant: [doc_id...], answers?, kind?}.")

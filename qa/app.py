@@ -1,0 +1,135 @@
+"""The Gradio chat: grounded answers streaming on the left, their sources on the right, an Articles tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from .answer import Answer, Partial, Retrieved
+from .llm import ModelUnavailable
+from .render import CSS, answer_markdown, escape_markdown, final_markdown, sources_html
+from .service import ChatService, UploadError
+from .store import IndexFolderError
+
+EXAMPLES = [
+    "Which German chancellor visited Beijing before Blinken?",
+    "Where did Wang Yi welcome Blinken?",
+    "How long did Blinken's meeting with Wang Yi last?",
+    "Who did Blinken meet in Shanghai?",
+]
+READABLE_ERRORS = (ModelUnavailable, IndexFolderError, UploadError, ValueError, OSError)
+
+
+def problem(exc: Exception) -> str:
+    return f"⚠️ {escape_markdown(str(exc))}"
+
+
+def build_app(service: ChatService) -> gr.Blocks:
+    """The Blocks app around a ChatService."""
+
+    def respond(question: str, messages: list, history: list):
+        question = (question or "").strip()
+        if not question:
+            yield messages, gr.skip(), gr.skip(), history, ""
+            return
+        messages = messages + [{"role": "user", "content": escape_markdown(question)},
+                               {"role": "assistant", "content": "…"}]
+        yield messages, gr.skip(), "", history, ""
+        try:
+            for event in service.answer(question, history):
+                if isinstance(event, Retrieved):
+                    articles = service.retriever.data.articles
+                    searched = f"Searched for: *{escape_markdown(event.standalone_question)}*"
+                    yield messages, sources_html(event.passages, articles, heading="Retrieved"), searched, history, ""
+                elif isinstance(event, Partial):
+                    messages[-1] = {"role": "assistant", "content": answer_markdown(event.text)}
+                    yield messages, gr.skip(), gr.skip(), history, ""
+                elif isinstance(event, Answer):
+                    messages[-1] = {"role": "assistant", "content": final_markdown(event)}
+                    history = history + [(question, event.answer)]
+                    articles = service.retriever.data.articles
+                    panel = sources_html(event.citations, articles, also=event.also_retrieved)
+                    yield messages, panel, gr.skip(), history, ""
+        except READABLE_ERRORS as exc:
+            messages[-1] = {"role": "assistant", "content": problem(exc)}
+            yield messages, gr.skip(), gr.skip(), history, ""
+
+    def article_table():
+        try:
+            rows = service.articles()
+        except READABLE_ERRORS:
+            rows = []
+        table = [[r.title, r.date or "", r.source, r.chunks, r.doc_id] for r in rows]
+        return table, gr.update(choices=[r.doc_id for r in rows], value=None)
+
+    def upload(files, progress=gr.Progress(track_tqdm=True)):
+        if not files:
+            return (*article_table(), "No file chosen.")
+        try:
+            report, problems = service.add_files([(Path(f).name, Path(f).read_bytes()) for f in files])
+        except READABLE_ERRORS as exc:
+            return (*article_table(), problem(exc))
+        lines = [escape_markdown(report.summary().replace("\n", "; "))]
+        lines += [f"⚠️ {escape_markdown(p)}" for p in problems]
+        return (*article_table(), "\n\n".join(lines))
+
+    def remove(doc_id, progress=gr.Progress(track_tqdm=True)):
+        if not doc_id:
+            return (*article_table(), "Choose an article to remove.")
+        try:
+            report = service.remove_article(doc_id)
+        except READABLE_ERRORS as exc:
+            return (*article_table(), problem(exc))
+        return (*article_table(), f"Removed {escape_markdown(doc_id)}; {escape_markdown(report.summary().splitlines()[1])}")
+
+    with gr.Blocks(title="Ask the articles") as app:
+        gr.Markdown("## Ask the articles\nAnswers come only from the indexed news articles; "
+                    "each claim cites the excerpt it came from. Click a [n] to see its source.")
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(elem_id="chat", height=480, sanitize_html=True,
+                                         placeholder="Ask a question about the articles.")
+                    searched = gr.Markdown(elem_id="searched")
+                    with gr.Row():
+                        question = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=5,
+                                              elem_id="question", submit_btn=False)
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    gr.Examples(EXAMPLES, inputs=question, label="Try")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(sources_html([], {}), elem_id="sources")
+            history = gr.State([])
+            outputs = [chatbot, sources, searched, history, question]
+            ask.click(respond, [question, chatbot, history], outputs)
+            question.submit(respond, [question, chatbot, history], outputs)
+        with gr.Tab("Articles") as articles_tab:
+            table = gr.Dataframe(headers=["title", "date", "source", "chunks", "doc_id"], interactive=False,
+                                 elem_id="articles", wrap=True)
+            with gr.Row():
+                files = gr.File(label="Add articles (.txt .md .html .jsonl)", file_count="multiple",
+                                file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"], elem_id="upload")
+                with gr.Column():
+                    chosen = gr.Dropdown(label="Remove an article", choices=[], elem_id="remove-choice")
+                    remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
+            status = gr.Markdown(elem_id="articles-status")
+            files.upload(upload, files, [table, chosen, status])
+            remove_button.click(remove, chosen, [table, chosen, status])
+            articles_tab.select(article_table, None, [table, chosen])
+        app.load(article_table, None, [table, chosen])
+    return app
+
+
+def serve(service: ChatService, host: str = "127.0.0.1", port: int | None = None, block: bool = True):
+    """Build the index if needed, warm the models, and start the app; prints the local URL."""
+    print("Updating the index…", flush=True)
+    print(service.ensure_index().summary(), flush=True)
+    try:
+        service.warm()
+    except ModelUnavailable as exc:  # the chat still starts and says so on each question
+        print(f"warning: {exc}", flush=True)
+    app = build_app(service)
+    app.queue(default_concurrency_limit=8)
+    app.launch(server_name=host, server_port=port, css=CSS, prevent_thread_lock=not block,
+               max_file_size="10mb", show_error=False, quiet=False, footer_links=[])
+    return app
