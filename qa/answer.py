@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .citations import MARKER_RE, renumber
-from .context import best_score, select_passages
+from .citations import cited_numbers
+from .context import QUANTITY_QUESTION_RE, best_score, quantities, select_passages
 from .keyword import keyword_tokens
 from .llm import ChatModel
 from .prompt import answer_messages, rewrite_messages
@@ -30,7 +31,8 @@ class AnswerSettings:
     """How much to retrieve, how much to show the model, and when to refuse."""
 
     k: int = 8  # excerpts retrieved
-    max_passages: int = 4  # passages put in the prompt
+    max_passages: int = 5  # passages put in the prompt, one sentence from each of the top excerpts
+    neighbours: int = 0  # sentences around each passage's best one (prompt reading is ~30-60 tokens/s here)
     min_relevance: float = 0.30  # best sentence relevance below this: refuse without asking the model
     max_tokens: int = 160
 
@@ -111,11 +113,45 @@ def ground(text: str, passages: list[Excerpt]) -> str:
                 continue
             sentence = sentence.rstrip(".") + f" [{best + 1}]." if sentence.endswith(".") else sentence + f" [{best + 1}]"
             cited = [best + 1]
+        numbers = NUMBER_RE.findall(bare)
         support = " ".join(passages[n - 1].text for n in cited)
-        if any(number not in support for number in NUMBER_RE.findall(bare)):
-            continue  # a number no cited passage contains is not grounded
+        if any(number not in support for number in numbers):
+            # Repair a wrong marker: cite the passage that does state every number, if one does.
+            holder = next((i for i, p in enumerate(passages, start=1) if all(x in p.text for x in numbers)), None)
+            if holder is None:
+                continue  # a number no passage contains is not grounded
+            sentence = MARKER_RE.sub("", sentence).rstrip()
+            sentence = sentence[:-1] + f" [{holder}]." if sentence.endswith(".") else sentence + f" [{holder}]"
         kept.append(sentence)
     return " ".join(kept)
+
+
+def unit_of(quantity: str) -> str:
+    """"more than six hours" -> "hour"."""
+    return quantity.split()[-1].rstrip("s")
+
+
+def differing_figures(question: str, raw: str, passages: list[Passage]) -> str:
+    """For "how long / how many" questions: a sentence citing relevant passages from other articles
+    whose figures the answer leaves out, so disagreement between articles is never hidden."""
+    cited = {n for n in cited_numbers(raw) if 1 <= n <= len(passages)}
+    if not cited or not QUANTITY_QUESTION_RE.search(question):
+        return ""
+    stated = quantities(MARKER_RE.sub("", raw), with_unit=True)
+    units = {unit_of(q) for q in stated}
+    cited_docs = {passages[n - 1].doc_id for n in cited}
+    floor = max(passages[n - 1].score for n in cited) - 0.15
+    others = []
+    for n, passage in enumerate(passages, start=1):
+        if n in cited or passage.doc_id in cited_docs or passage.score < floor:
+            continue
+        focus = passage.text[passage.focus_start - passage.start:passage.focus_end - passage.start]
+        figures = [written for norm, written in quantities(focus, with_unit=True).items()
+                   if norm not in stated and (not units or unit_of(norm) in units)]
+        if figures:
+            others.append(f"{', '.join(figures)} [{n}]")
+            cited_docs.add(passage.doc_id)
+    return f"The articles disagree: others say {'; '.join(others)}." if others else ""
 
 
 class Answerer:
@@ -146,7 +182,7 @@ class Answerer:
         query = self.standalone(question, history or [])
         excerpts = self.retriever.search(query, k=self.settings.k)
         passages = select_passages(query, excerpts, self.retriever.data.articles, self.retriever.embedder,
-                                   self.settings.max_passages)
+                                   self.settings.max_passages, self.settings.neighbours)
         yield Retrieved(query, passages)
         if best_score(passages) < self.settings.min_relevance:
             yield Answer(question, REFUSAL, [], True, query, passages)
@@ -180,6 +216,7 @@ class Answerer:
         if DONT_KNOW_RE.search(raw) or not raw.strip():
             return Answer(question, REFUSAL, [], True, query, passages)
         grounded = ground(raw, passages) if self.model is not None else raw
+        grounded = " ".join(filter(None, [grounded, differing_figures(question, grounded, passages)]))
         text, order = renumber(grounded, len(passages))
         if not order:
             return Answer(question, REFUSAL, [], True, query, passages)

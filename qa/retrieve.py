@@ -22,7 +22,7 @@ class SearchSettings:
     """How rankings are made and fused."""
 
     mode: str = "hybrid"
-    fusion: str = "rrf"
+    fusion: str = "weighted"
     rrf_k: int = 60
     dense_weight: float = 0.5  # for weighted fusion: share of the normalised dense score
     candidates: int = 100  # depth of each ranking before fusion

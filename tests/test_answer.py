@@ -40,7 +40,7 @@ def test_answer_cites_only_given_passages_renumbered(retriever):
     model = ScriptedModel("Olaf Scholz visited Beijing [3]. He met leaders [9].")
     answerer = Answerer(retriever, model, AnswerSettings(min_relevance=-1))
     events = list(answerer.stream("Which German chancellor visited Beijing?"))
-    assert isinstance(events[0], Retrieved) and len(events[0].passages) == 4
+    assert isinstance(events[0], Retrieved) and len(events[0].passages) == 5
     assert any(isinstance(e, Partial) for e in events)
     answer = events[-1]
     assert isinstance(answer, Answer) and not answer.refused
@@ -49,7 +49,7 @@ def test_answer_cites_only_given_passages_renumbered(retriever):
     assert len(answer.citations) == 1 and answer.citations[0].n == 1
     cited = events[0].passages[2]
     assert (answer.citations[0].doc_id, answer.citations[0].start) == (cited.doc_id, cited.start)
-    assert len(answer.also_retrieved) == 3  # the uncited passages stay available
+    assert len(answer.also_retrieved) == 4  # the uncited passages stay available
     article = retriever.data.articles[cited.doc_id]
     assert article.text[answer.citations[0].start:answer.citations[0].end] == answer.citations[0].text
 
@@ -70,6 +70,11 @@ def test_ungrounded_numbers_and_uncited_claims_are_dropped():
     passages = [passage(1, "The meeting lasted four hours."), passage(2, "Scholz was in Beijing last week.")]
     text = "The meeting lasted 9 hours [1]. Scholz was in Beijing last week. The sky is green."
     assert ground(text, passages) == "Scholz was in Beijing last week [2]."
+
+
+def test_a_marker_on_the_wrong_passage_is_repaired():
+    passages = [passage(1, "The meeting lasted more than six hours."), passage(2, "It was a 5 1/2-hour meeting.")]
+    assert ground("The meeting lasted 5 1/2 hours [1].", passages) == "The meeting lasted 5 1/2 hours [2]."
 
 
 def test_answer_without_any_grounded_sentence_is_refused(retriever):
