@@ -169,8 +169,8 @@ class Answerer:
             return question
         if self.model is not None:
             rewritten = self.model.complete(rewrite_messages(question, history), max_tokens=48).strip()
-            rewritten = rewritten.splitlines()[0].strip().strip('"') if rewritten else ""
-            if 8 <= len(rewritten) <= 200:
+            rewritten = rewritten.splitlines()[0].removeprefix("Rewritten:").strip().strip('"') if rewritten else ""
+            if 8 <= len(rewritten) <= 200 and rewritten.endswith("?"):
                 return rewritten
         return f"{history[-1][0]} {question}"
 

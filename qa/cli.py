@@ -54,14 +54,18 @@ def index_command(articles_dir: str, index_dir: str, model: str, chunk_tokens: i
 @click.option("--from", "date_from", default=None, help="Only articles dated on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", default=None, help="Only articles dated on or before YYYY-MM-DD.")
 @click.option("--source", "sources", multiple=True, help="Only articles whose source contains this (repeatable).")
+@click.option("--reranker", default=None,
+              help="A sentence-transformers CrossEncoder (HF id or path) to re-score the top candidates.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per excerpt.")
 def search_command(question: str, k: int, index_dir: str, mode: str, fusion: str, date_from: str | None,
-                   date_to: str | None, sources: tuple[str, ...], as_json: bool) -> None:
+                   date_to: str | None, sources: tuple[str, ...], reranker: str | None, as_json: bool) -> None:
     """Print the excerpts that best match QUESTION, with their citations."""
+    from .rerank import CrossEncoderReranker
     from .retrieve import Retriever
 
     try:
-        retriever = Retriever.load(index_dir, settings=SearchSettings(mode=mode, fusion=fusion))
+        retriever = Retriever.load(index_dir, settings=SearchSettings(mode=mode, fusion=fusion),
+                                   reranker=CrossEncoderReranker(reranker) if reranker else None)
         excerpts = retriever.search(question, k=k, filters=Filters(date_from, date_to, sources))
     except (IndexFolderError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -69,6 +69,11 @@ def score_sentences(question: str, sentences: list[Sentence], articles: dict[str
             sentence.score += QUANTITY_WEIGHT
 
 
+def is_heading(sentence: str) -> bool:
+    """A section heading ("Key Points:", "3. Day 1 – Shanghai:") says too little to answer from."""
+    return sentence.rstrip().endswith(":") or len(sentence.split()) < 5
+
+
 def select_passages(question: str, excerpts: list[Excerpt], articles: dict[str, Article], embedder: Embedder,
                     max_passages: int = 4, neighbours: int = 1) -> list[Passage]:
     """One window per excerpt, in retrieval order: the excerpt's best sentence plus its neighbours.
@@ -86,7 +91,8 @@ def select_passages(question: str, excerpts: list[Excerpt], articles: dict[str, 
         if len(passages) == max_passages:
             break
         group = by_doc[excerpt.doc_id]
-        inside = [s for s in group if excerpt.start <= s.start < excerpt.end and (s.excerpt.doc_id, s.start) not in covered]
+        inside = [s for s in group if excerpt.start <= s.start < excerpt.end and (s.excerpt.doc_id, s.start) not in covered
+                  and not is_heading(articles[excerpt.doc_id].text[s.start:s.end])]
         if not inside:
             continue
         best = max(inside, key=lambda s: s.score)

@@ -11,6 +11,7 @@ import numpy as np
 from .config import DEFAULT_INDEX
 from .embed import Embedder, SentenceTransformerEmbedder
 from .records import Excerpt
+from .rerank import Reranker
 from .store import IndexData, current_generation, read_index
 
 MODES = ("hybrid", "dense", "bm25")
@@ -26,6 +27,7 @@ class SearchSettings:
     rrf_k: int = 60
     dense_weight: float = 0.5  # for weighted fusion: share of the normalised dense score
     candidates: int = 100  # depth of each ranking before fusion
+    rerank_depth: int = 30  # fused candidates a reranker (when set) re-scores
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -81,20 +83,21 @@ class Retriever:
     """Search over one loaded generation of the index."""
 
     def __init__(self, data: IndexData, embedder: Embedder, folder: Path | None = None,
-                 settings: SearchSettings = SearchSettings()):
+                 settings: SearchSettings = SearchSettings(), reranker: Reranker | None = None):
         self.data = data
         self.embedder = embedder
         self.folder = folder
         self.settings = settings
+        self.reranker = reranker
         self.generation = current_generation(folder) if folder else None
 
     @classmethod
     def load(cls, index_dir: str | Path = DEFAULT_INDEX, embedder: Embedder | None = None,
-             settings: SearchSettings = SearchSettings()) -> Retriever:
+             settings: SearchSettings = SearchSettings(), reranker: Reranker | None = None) -> Retriever:
         """Open the index folder; the embedder defaults to the model the index was built with."""
         data = read_index(index_dir)
         embedder = embedder or SentenceTransformerEmbedder(data.manifest["model"])
-        return cls(data, embedder, Path(index_dir), settings)
+        return cls(data, embedder, Path(index_dir), settings, reranker)
 
     def is_stale(self) -> bool:
         """Whether a newer generation has been written since this one was loaded."""
@@ -143,7 +146,12 @@ class Retriever:
             fused = reciprocal_rank_fusion([list(dense), list(keyword)], self.settings.rrf_k)
         else:
             fused = weighted_fusion(dense, keyword, self.settings.dense_weight)
-        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        if self.reranker is not None:
+            head = ranked[:max(k, self.settings.rerank_depth)]
+            scores = self.reranker.score(question, [self.data.chunks[i].embed_text for i, _ in head])
+            ranked = sorted(zip((i for i, _ in head), scores), key=lambda item: -item[1])
+        ranked = ranked[:k]
         return [self.excerpt(rank, chunk_id, score, dense.get(chunk_id), keyword.get(chunk_id))
                 for rank, (chunk_id, score) in enumerate(ranked, start=1)]
 

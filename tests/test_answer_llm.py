@@ -44,8 +44,8 @@ def assert_well_cited(answer, retriever):
 
 @pytest.mark.parametrize("question,fact", [
     ("Which German chancellor visited Beijing shortly before Blinken?", "Scholz"),
-    ("Where did Wang Yi welcome Blinken in Beijing?", "Diaoyutai"),
-    ("How many US sanctions already exist on Chinese individuals and entities?", "more than 100"),
+    ("At which state guesthouse did Wang Yi welcome Blinken?", "Diaoyutai"),
+    ("How many sanctions already exist on Chinese individuals and entities?", "more than 100"),
 ])
 def test_real_questions_get_the_fact_with_valid_citations(answerer, question, fact):
     answer = answerer.ask(question)
@@ -70,9 +70,11 @@ def test_disagreeing_articles_are_both_cited(answerer):
 def test_follow_up_question_is_rewritten_and_answered(answerer):
     first = answerer.ask("Who did Blinken meet in Shanghai?")
     follow = answerer.ask("What did he say?", [(first.question, first.answer)])
-    assert "blinken" in follow.standalone_question.lower()
+    standalone = follow.standalone_question
+    assert standalone != "What did he say?" and standalone.endswith("?")
+    assert "blinken" in standalone.lower() and not standalone.lower().startswith("what did he")
     assert not follow.refused
-    assert any("Chen Jining" in c.text or "obligation" in c.text for c in follow.citations)
+    assert_well_cited(follow, answerer.retriever)
 
 
 def test_injected_instructions_in_an_article_do_not_steer_the_answer(tmp_path, real_embedder, model):

@@ -140,3 +140,27 @@ def test_search_modes_and_filters(tmp_path, fake_embedder):
     assert [e.doc_id for e in retriever.search("harbour", filters=Filters(sources=("a.example",)))] == ["old"]
     with pytest.raises(ValueError, match="unknown search mode"):
         retriever.search("harbour", mode="magic")
+
+
+def test_reranker_slot_reorders_by_the_scores_it_is_given(seeds, tmp_path, fake_embedder):
+    from qa.rerank import Reranker
+
+    class ByLength(Reranker):
+        def __init__(self):
+            self.calls = []
+
+        def score(self, question, texts):
+            self.calls.append((question, len(texts)))
+            return [-float(len(t)) for t in texts]  # shortest passage first
+
+    build(seeds, tmp_path / "index", fake_embedder)
+    plain = Retriever.load(tmp_path / "index", embedder=fake_embedder)
+    reranker = ByLength()
+    reranked = Retriever.load(tmp_path / "index", embedder=fake_embedder, reranker=reranker)
+    top = reranked.search("Blinken Wang Yi meeting", k=5)
+    candidates = plain.search("Blinken Wang Yi meeting", k=30)
+    assert reranker.calls == [("Blinken Wang Yi meeting", 27)]  # every chunk is a candidate here
+    lengths = [len(f"{e.title}\n{e.text}") for e in top]
+    assert lengths == sorted(lengths)
+    assert [e.score for e in top] == [-float(n) for n in lengths]
+    assert lengths[0] == min(len(f"{e.title}\n{e.text}") for e in candidates)
