@@ -38,20 +38,10 @@ class AnswerSettings:
 
 
 @dataclass
-class Citation:
-    """A cited passage: n as it appears in the answer, and exactly where the text is."""
+class Citation(Passage):
+    """A cited passage: n as it appears in the answer, and exactly where its text is."""
 
-    n: int
-    doc_id: str
-    title: str
-    source: str
-    date: str | None
-    start: int
-    end: int
-    text: str
-    score: float
-    focus_start: int  # the sentence that matters most, inside start..end
-    focus_end: int
+    n: int = 0
 
 
 @dataclass
@@ -86,9 +76,7 @@ class Partial:
 
 
 def citation(n: int, passage: Passage) -> Citation:
-    return Citation(n=n, doc_id=passage.doc_id, title=passage.title, source=passage.source, date=passage.date,
-                    start=passage.start, end=passage.end, text=passage.text, score=passage.score,
-                    focus_start=passage.focus_start, focus_end=passage.focus_end)
+    return Citation(n=n, **asdict(passage))
 
 
 def overlap(a: str, b: str) -> float:

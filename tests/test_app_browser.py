@@ -127,3 +127,40 @@ def test_upload_then_answer_and_markup_stays_text(page, app_url, tmp_path):
     assert page.evaluate("window.__xss") is None
     assert page.locator("#chat img[src='x'], #sources img, #chat a[href^='javascript']").count() == 0
     assert page.outside_requests == []
+
+
+def test_removing_an_article_updates_the_list(page, app_url):
+    doc = "003_0c700c34483d6032.txt"
+    page.get_by_role("tab", name="Articles").click()
+    page.wait_for_function(f"() => document.querySelector('#articles')?.innerText.includes('{doc}')")
+    page.locator("#remove-choice input").fill(doc)
+    page.keyboard.press("Enter")
+    page.click("#remove")
+    page.wait_for_function("() => document.querySelector('#articles-status')?.innerText.includes('Removed')",
+                           timeout=60000)
+    assert doc not in page.locator("#articles").inner_text()
+    assert not (app_url[1] / "articles" / doc).exists()
+
+
+def test_a_broken_answer_model_shows_a_readable_message(browser, tmp_path, real_embedder):
+    from qa.app import build_app
+    from qa.llm import OpenAICompatibleModel
+    from qa.service import ChatService
+
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    service = ChatService(tmp_path / "articles", tmp_path / "index",
+                          model=OpenAICompatibleModel(f"http://127.0.0.1:{free_port()}/v1", "none"))
+    service.embedder = real_embedder
+    service.ensure_index(progress=False)
+    app = build_app(service).queue()
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}")
+        page.wait_for_selector("#question textarea")
+        ask(page, "Which German chancellor visited Beijing?")
+        message = page.locator("#chat [data-testid=bot]").last.inner_text()
+        assert "cannot reach the answer server" in message and "Traceback" not in message
+    finally:
+        app.close()

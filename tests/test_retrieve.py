@@ -49,3 +49,13 @@ def test_default_model_loads_from_the_package_offline(real_embedder, monkeypatch
     assert vectors.shape == (2, 384)
     assert abs(float((vectors[0] ** 2).sum()) - 1.0) < 1e-4
     assert float(vectors[0] @ vectors[1]) > 0.8
+
+
+@pytest.mark.model
+def test_source_filter_through_the_real_model(seeds_index, real_embedder):
+    from qa.retrieve import Filters
+
+    retriever = Retriever.load(seeds_index, embedder=real_embedder)
+    excerpts = retriever.search("What did Wang Yi tell Blinken?", k=5, filters=Filters(sources=("cgtn.com",)))
+    assert excerpts and {e.doc_id for e in excerpts} == {"000_2086a75d902da235.txt"}
+    assert retriever.search("Wang Yi", filters=Filters(date_from="2024-01-01")) == []  # the seeds carry no dates
