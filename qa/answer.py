@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
 from .citations import MARKER_RE, renumber
+from .config import DEFAULT_INDEX
 from .citations import cited_numbers
 from .context import QUANTITY_QUESTION_RE, best_score, quantities, select_passages
 from .keyword import keyword_tokens
@@ -211,3 +213,11 @@ class Answerer:
         cited = [citation(new, passages[old - 1]) for new, old in enumerate(order, start=1)]
         uncited = [p for i, p in enumerate(passages, start=1) if i not in order]
         return Answer(question, text, cited, False, query, uncited)
+
+
+def ask(question: str, index_dir: str | Path = DEFAULT_INDEX, backend: str | None = None,
+        history: list[tuple[str, str]] | None = None) -> Answer:
+    """One answer from the index in index_dir with the configured back end (see config.answer_model)."""
+    from .config import answer_model
+
+    return Answerer(Retriever.load(index_dir), answer_model(backend)).ask(question, history)

@@ -59,3 +59,12 @@ def test_source_filter_through_the_real_model(seeds_index, real_embedder):
     excerpts = retriever.search("What did Wang Yi tell Blinken?", k=5, filters=Filters(sources=("cgtn.com",)))
     assert excerpts and {e.doc_id for e in excerpts} == {"000_2086a75d902da235.txt"}
     assert retriever.search("Wang Yi", filters=Filters(date_from="2024-01-01")) == []  # the seeds carry no dates
+
+
+@pytest.mark.model
+def test_ask_from_python_answers_with_citations(seeds_index):
+    from qa import ask
+
+    answer = ask("Which German chancellor visited Beijing?", index_dir=seeds_index, backend="extractive")
+    assert not answer.refused and "Scholz" in answer.answer and answer.citations[0].n == 1
+    assert answer.to_dict()["citations"][0]["doc_id"] == SCHOLZ_DOC
