@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .config import ChunkSettings
 from .records import Article, Chunk
-from .sentences import split_sentences
+from .sentences import split_sentences, strip_span
 from .tokens import encoding
 
 WORD_RE = re.compile(r"\S+\s*")
@@ -28,7 +28,7 @@ def split_long(text: str, start: int, end: int, max_tokens: int, count: Callable
             result.extend((i, min(i + max_tokens, e)) for i in range(s, e, max_tokens))
         else:
             result.append((s, e))
-    return [(s, e) for s, e in result if text[s:e].strip()]
+    return [strip_span(text, s, e) for s, e in result if text[s:e].strip()]
 
 
 def pack(sentences: list[tuple[int, int]], sizes: list[int], budget: int, overlap: int) -> list[tuple[int, int]]:

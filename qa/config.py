@@ -19,7 +19,7 @@ class ChunkSettings:
     chunk_tokens: int = 160
     overlap_tokens: int = 32
     encoding: str = "cl100k_base"
-    version: int = 2  # of the chunking code: bump when its output changes, so indexes rebuild
+    version: int = 3  # of the chunking code: bump when its output changes, so indexes rebuild
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -63,7 +63,7 @@ def test_one_huge_line_without_breaks_is_cut_at_words():
     chunks = chunk_article(article, ChunkSettings(chunk_tokens=64, overlap_tokens=16))
     assert all(tokens(c.text) <= 64 for c in chunks)
     assert chunks[0].start == 0 and chunks[-1].end == len(text)
-    assert all(c.text == text[c.start:c.end] for c in chunks)
+    assert all(c.text == text[c.start:c.end] == c.text.strip() for c in chunks)
 
 
 def test_text_without_spaces_is_still_cut():
