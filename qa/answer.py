@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-from .citations import MARKER_RE, renumber
+from .citations import MARKER_RE, cited_numbers, renumber
 from .config import DEFAULT_INDEX
-from .citations import cited_numbers
 from .context import QUANTITY_QUESTION_RE, best_score, quantities, select_passages
-from .keyword import keyword_tokens
+from .keyword import term_overlap
 from .llm import ChatModel
 from .prompt import answer_messages, rewrite_messages
 from .records import Excerpt, Passage
@@ -81,10 +80,10 @@ def citation(n: int, passage: Passage) -> Citation:
     return Citation(n=n, **asdict(passage))
 
 
-def overlap(a: str, b: str) -> float:
-    """Share of a's terms that occur in b."""
-    terms = set(keyword_tokens(a))
-    return len(terms & set(keyword_tokens(b))) / len(terms) if terms else 0.0
+def cite(sentence: str, n: int) -> str:
+    """The sentence with its markers replaced by [n], placed before the final full stop."""
+    sentence = MARKER_RE.sub("", sentence).rstrip()
+    return sentence[:-1] + f" [{n}]." if sentence.endswith(".") else sentence + f" [{n}]"
 
 
 def ground(text: str, passages: list[Excerpt]) -> str:
@@ -95,13 +94,12 @@ def ground(text: str, passages: list[Excerpt]) -> str:
         bare = MARKER_RE.sub("", sentence).strip()
         if not bare:
             continue
-        cited = [int(n) for m in MARKER_RE.finditer(sentence) for n in re.findall(r"\d+", m.group(1))
-                 if 1 <= int(n) <= len(passages)]
+        cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
         if not cited:  # repair: cite the passage the sentence draws on, if one clearly does
-            best = max(range(len(passages)), key=lambda i: overlap(bare, passages[i].text), default=None)
-            if best is None or overlap(bare, passages[best].text) < 0.5:
+            best = max(range(len(passages)), key=lambda i: term_overlap(bare, passages[i].text), default=None)
+            if best is None or term_overlap(bare, passages[best].text) < 0.5:
                 continue
-            sentence = sentence.rstrip(".") + f" [{best + 1}]." if sentence.endswith(".") else sentence + f" [{best + 1}]"
+            sentence = cite(sentence, best + 1)
             cited = [best + 1]
         numbers = NUMBER_RE.findall(bare)
         support = " ".join(passages[n - 1].text for n in cited)
@@ -110,8 +108,7 @@ def ground(text: str, passages: list[Excerpt]) -> str:
             holder = next((i for i, p in enumerate(passages, start=1) if all(x in p.text for x in numbers)), None)
             if holder is None:
                 continue  # a number no passage contains is not grounded
-            sentence = MARKER_RE.sub("", sentence).rstrip()
-            sentence = sentence[:-1] + f" [{holder}]." if sentence.endswith(".") else sentence + f" [{holder}]"
+            sentence = cite(sentence, holder)
         kept.append(sentence)
     return " ".join(kept)
 
@@ -135,8 +132,7 @@ def differing_figures(question: str, raw: str, passages: list[Passage]) -> str:
     for n, passage in enumerate(passages, start=1):
         if n in cited or passage.doc_id in cited_docs or passage.score < floor:
             continue
-        focus = passage.text[passage.focus_start - passage.start:passage.focus_end - passage.start]
-        figures = [written for norm, written in quantities(focus, with_unit=True).items()
+        figures = [written for norm, written in quantities(passage.focus, with_unit=True).items()
                    if norm not in stated and (not units or unit_of(norm) in units)]
         if figures:
             others.append(f"{', '.join(figures)} [{n}]")
@@ -196,11 +192,7 @@ class Answerer:
         picks = [passages[0]]
         others = [p for p in passages[1:] if p.doc_id != passages[0].doc_id and p.score >= passages[0].score - 0.1]
         picks += others[:1]
-        parts = []
-        for passage in picks:
-            focus = passage.text[passage.focus_start - passage.start:passage.focus_end - passage.start]
-            parts.append(f"{focus.strip()} [{passages.index(passage) + 1}]")
-        return " ".join(parts)
+        return " ".join(f"{p.focus.strip()} [{passages.index(p) + 1}]" for p in picks)
 
     def finish(self, question: str, query: str, raw: str, passages: list[Passage]) -> Answer:
         if DONT_KNOW_RE.search(raw) or not raw.strip():

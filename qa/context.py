@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .embed import Embedder
-from .keyword import keyword_tokens
+from .keyword import term_overlap
 from .records import Article, Excerpt, Passage
 from .sentences import split_sentences
 
@@ -60,11 +60,9 @@ def score_sentences(question: str, sentences: list[Sentence], articles: dict[str
     texts = [articles[s.excerpt.doc_id].text[s.start:s.end] for s in sentences]
     vectors = embedder.embed([question] + texts)
     cosines = vectors[1:] @ vectors[0]
-    terms = set(keyword_tokens(question))
     wants_quantity = bool(QUANTITY_QUESTION_RE.search(question))
     for sentence, text, cosine in zip(sentences, texts, cosines):
-        shared = len(terms & set(keyword_tokens(text))) / len(terms) if terms else 0.0
-        sentence.score = float(cosine) + KEYWORD_WEIGHT * shared
+        sentence.score = float(cosine) + KEYWORD_WEIGHT * term_overlap(question, text)
         if wants_quantity and quantities(text):
             sentence.score += QUANTITY_WEIGHT
 

@@ -28,6 +28,12 @@ def keyword_tokens(text: str) -> list[str]:
     return stemmer.stemWords(words)
 
 
+def term_overlap(a: str, b: str) -> float:
+    """Share of a's BM25 terms that occur in b."""
+    terms = set(keyword_tokens(a))
+    return len(terms & set(keyword_tokens(b))) / len(terms) if terms else 0.0
+
+
 class KeywordIndex:
     """BM25 scores for a list of chunk ids, built from their stored tokens."""
 

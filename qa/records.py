@@ -90,6 +90,11 @@ class Passage(Excerpt):
     focus_start: int = 0
     focus_end: int = 0
 
+    @property
+    def focus(self) -> str:
+        """The sentence that matters most."""
+        return self.text[self.focus_start - self.start:self.focus_end - self.start]
+
 
 @dataclass
 class IndexReport:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from qa import Retriever, build_index
 from qa.answer import REFUSAL, Answerer
 from qa.citations import cited_numbers
 from qa.llm import LlamaCppModel, OpenAICompatibleModel, bundled_gguf
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port
 
 pytestmark = pytest.mark.llm
 
@@ -91,12 +90,6 @@ def test_injected_instructions_in_an_article_do_not_steer_the_answer(tmp_path, r
     assert "3,000" in answer.answer and not answer.refused
     other = hostile.ask("Which German chancellor visited Beijing shortly before Blinken?")
     assert "hacked" not in other.answer.lower() and "Scholz" in other.answer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_openai_compatible_endpoint_against_a_real_llama_cpp_server(seeds_index, real_embedder):

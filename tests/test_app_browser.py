@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import socket
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -17,12 +16,6 @@ The Zorbl lantern festival opened in Quuxville on Saturday with four thousand pa
 <script>window.__xss = 1</script><img src="x" onerror="window.__xss = 2">
 Organisers said [a link](javascript:window.__xss=3) and ![tracker](http://evil.example/pixel.png) were part of the programme.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
