@@ -15,7 +15,7 @@ from .config import DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL, FORMAT_VERSI
 from .embed import Embedder, SentenceTransformerEmbedder
 from .keyword import keyword_tokens
 from .load import ArticleError, load_articles
-from .records import Article, Chunk, IndexReport
+from .records import Article, Chunk, IndexReport, content_hash
 from .store import IndexData, IndexFolderError, locked, read_index, vectors_of, write_index
 
 
@@ -32,11 +32,16 @@ def rebuild_reason(old: dict, new: dict) -> str | None:
     return None
 
 
+class DuplicateArticle(ArticleError):
+    """An article already present under another name or id; skipped, not failed."""
+
+
 def load_clean_articles(articles_dir: str | Path, errors: list[ArticleError]) -> dict[str, Article]:
     """Cleaned articles by doc_id; files that fail, and duplicate ids, are added to errors."""
     raws, load_errors = load_articles(articles_dir)
     errors.extend(load_errors)
     articles: dict[str, Article] = {}
+    first_with_text: dict[str, str] = {}
     for raw in raws:
         try:
             article = clean_article(raw)
@@ -44,9 +49,14 @@ def load_clean_articles(articles_dir: str | Path, errors: list[ArticleError]) ->
             errors.append(exc)
             continue
         if article.doc_id in articles:
-            errors.append(ArticleError(raw.path, f"duplicate id {article.doc_id!r} (first in "
+            errors.append(DuplicateArticle(raw.path, f"duplicate id {article.doc_id!r} (first in "
                                                  f"{articles[article.doc_id].path}), skipped"))
             continue
+        text_hash = content_hash(article.text)
+        if text_hash in first_with_text:
+            errors.append(DuplicateArticle(raw.path, f"same text as {first_with_text[text_hash]}, skipped"))
+            continue
+        first_with_text[text_hash] = article.path
         articles[article.doc_id] = article
     return articles
 
@@ -88,7 +98,7 @@ def build_index(
             old = None
 
         # Keep what failed to load this time as it was: bad input never loses indexed articles.
-        failed_files = {file_of(e.path) for e in errors}
+        failed_files = {file_of(e.path) for e in errors if not isinstance(e, DuplicateArticle)}
         if old:
             for doc_id, article in old.articles.items():
                 if doc_id not in articles and file_of(article.path) in failed_files:
@@ -111,6 +121,8 @@ def build_index(
         data = old or IndexData.empty(dict(wanted, dim=embedder.dim, next_id=0), embedder.dim)
         update(data, articles, report.added + report.changed, embedder, settings, progress, report)
         data.manifest.update(wanted)
+        for warning in report.warnings:
+            log(f"warning {warning}")
         write_index(index_dir, data)
         report.chunks_total = len(data.chunks)
         report.seconds = time.perf_counter() - started
@@ -122,7 +134,7 @@ def update(data: IndexData, articles: dict[str, Article], to_chunk: list[str], e
     """Apply the new set of articles to data in place, embedding only chunks never seen before."""
     fresh: list[Chunk] = []
     for doc_id in _progress(to_chunk, progress, "chunking"):
-        fresh.extend(chunk_article(articles[doc_id], settings, fits=embedder.fits))
+        fresh.extend(chunk_article(articles[doc_id], settings, fits=embedder.fits, warn=report.warnings.append))
 
     # Chunks of articles that are gone or re-chunked leave the index; their vectors stay
     # available by content hash, so text that merely moved is not embedded again.

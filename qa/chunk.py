@@ -11,6 +11,7 @@ from .sentences import split_sentences, strip_span
 from .tokens import encoding
 
 WORD_RE = re.compile(r"\S+\s*")
+UNBROKEN_WARNING_CHARS = 5000  # a "sentence" this long is a page without punctuation, worth a warning
 
 
 def split_long(text: str, start: int, end: int, max_tokens: int, count: Callable[[str], int]) -> list[tuple[int, int]]:
@@ -56,8 +57,12 @@ def chunk_article(
     article: Article,
     settings: ChunkSettings = ChunkSettings(),
     fits: Callable[[list[str]], list[bool]] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Chunk]:
-    """Passages of the article; fits(embed_texts) says which ones the embedder takes whole."""
+    """Passages of the article; fits(embed_texts) says which ones the embedder takes whole.
+
+    warn(message) hears about text with no sentence breaks, which is cut at word boundaries instead.
+    """
     enc = encoding(settings.encoding)
 
     def count(text: str) -> int:
@@ -77,7 +82,11 @@ def chunk_article(
         return Chunk(doc_id=article.doc_id, start=span[0], end=span[1], text=text,
                      embed_text=f"{article.title}\n{text}")
 
-    windows = cut(split_sentences(article.text), settings.chunk_tokens)
+    sentences = split_sentences(article.text)
+    longest = max((e - s for s, e in sentences), default=0)
+    if warn and longest > UNBROKEN_WARNING_CHARS:
+        warn(f"{article.path}: {longest:,} characters with no sentence break; cut at word boundaries")
+    windows = cut(sentences, settings.chunk_tokens)
     chunks = [make(w) for w in windows]
     if fits is None:
         return chunks

@@ -14,7 +14,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-MAX_FILE_BYTES = 64 * 1024 * 1024  # one article file; a JSONL archive may be larger
+MAX_FILE_BYTES = 10 * 1024 * 1024  # one article (a whole book is ~1 MB); a JSONL archive may be larger
 MAX_JSONL_BYTES = 4 * 1024 * 1024 * 1024
 
 
@@ -112,6 +112,10 @@ def read_jsonl(path: Path, rel: str, errors: list[ArticleError]) -> Iterator[Raw
         if not isinstance(text, str) or not text.strip():
             errors.append(ArticleError(where, 'missing "text"'))
             continue
+        if len(text) > MAX_FILE_BYTES:
+            errors.append(ArticleError(where, f"article too large ({len(text) / 2**20:.0f} MB of text, "
+                                              f"limit {MAX_FILE_BYTES / 2**20:.0f} MB)"))
+            continue
         yield RawArticle(doc_id=str(doc_id), text=text, path=where, title=record.get("title") or None,
                          date=record.get("date") or None, url=record.get("url") or None)
 
@@ -131,6 +135,8 @@ def load_articles(folder: str | Path) -> tuple[list[RawArticle], list[ArticleErr
                 articles.extend(read_jsonl(path, rel, errors))
                 continue
             text = decode(read_bytes(path, rel, MAX_FILE_BYTES), rel)
+            if not text.strip():
+                raise ArticleError(rel, "empty file")
             if suffix in HTML_SUFFIXES:
                 articles.append(read_html(text, rel))
             else:

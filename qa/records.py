@@ -109,7 +109,8 @@ class IndexReport:
     chunks_total: int = 0
     seconds: float = 0.0
     rebuilt_because: str | None = None
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # files or lines skipped, one line each
+    warnings: list[str] = field(default_factory=list)  # indexed, but worth a look
 
     @property
     def chunks_per_second(self) -> float:
@@ -129,5 +130,5 @@ class IndexReport:
         )
         lines.append(f"time: {self.seconds:.1f}s ({self.chunks_per_second:.1f} chunks/s embedded)")
         if self.errors:
-            lines.append(f"skipped {len(self.errors)} file(s) with errors (listed above)")
+            lines.append(f"{len(self.errors)} file(s) or line(s) not indexed (listed above)")
         return "\n".join(lines)

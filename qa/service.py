@@ -13,12 +13,11 @@ from .build import build_index, file_of
 from .config import DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL
 from .embed import SentenceTransformerEmbedder
 from .llm import ChatModel
-from .load import ARTICLE_SUFFIXES
+from .load import ARTICLE_SUFFIXES, MAX_FILE_BYTES
 from .records import IndexReport
 from .retrieve import Retriever
 from .store import IndexFolderError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -93,9 +92,9 @@ class ChatService:
         for name, content in files:
             try:
                 target = safe_name(name)
-                if len(content) > MAX_UPLOAD_BYTES:
+                if len(content) > MAX_FILE_BYTES:
                     raise UploadError(f"{name}: too large ({len(content) / 2**20:.1f} MB, limit "
-                                      f"{MAX_UPLOAD_BYTES // 2**20} MB)")
+                                      f"{MAX_FILE_BYTES // 2**20} MB)")
             except UploadError as exc:
                 problems.append(str(exc))
                 continue
