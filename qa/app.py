@@ -8,6 +8,7 @@ import gradio as gr
 
 from .answer import Answer, Partial, Retrieved
 from .llm import ModelUnavailable
+from .load import ARTICLE_SUFFIXES, MAX_FILE_BYTES
 from .render import CSS, answer_markdown, escape_markdown, final_markdown, sources_html
 from .service import ChatService, UploadError
 from .store import IndexFolderError
@@ -107,8 +108,9 @@ def build_app(service: ChatService) -> gr.Blocks:
             table = gr.Dataframe(headers=["title", "date", "source", "chunks", "doc_id"], interactive=False,
                                  elem_id="articles", wrap=True)
             with gr.Row():
-                files = gr.File(label="Add articles (.txt .md .html .jsonl)", file_count="multiple",
-                                file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"], elem_id="upload")
+                files = gr.File(label=f"Add articles ({' '.join(sorted(ARTICLE_SUFFIXES))}, "
+                                      f"up to {MAX_FILE_BYTES // 2**20} MB each)",
+                                file_count="multiple", file_types=sorted(ARTICLE_SUFFIXES), elem_id="upload")
                 with gr.Column():
                     chosen = gr.Dropdown(label="Remove an article", choices=[], elem_id="remove-choice")
                     remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
@@ -120,6 +122,14 @@ def build_app(service: ChatService) -> gr.Blocks:
     return app
 
 
+def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, block: bool = True) -> gr.Blocks:
+    """Start the app with the queue, limits and styling the chat is meant to run with."""
+    app.queue(default_concurrency_limit=8)
+    app.launch(server_name=host, server_port=port, css=CSS, prevent_thread_lock=not block,
+               max_file_size=MAX_FILE_BYTES, show_error=False, quiet=not block, footer_links=[])
+    return app
+
+
 def serve(service: ChatService, host: str = "127.0.0.1", port: int | None = None, block: bool = True):
     """Build the index if needed, warm the models, and start the app; prints the local URL."""
     print("Updating the index…", flush=True)
@@ -128,8 +138,4 @@ def serve(service: ChatService, host: str = "127.0.0.1", port: int | None = None
         service.warm()
     except ModelUnavailable as exc:  # the chat still starts and says so on each question
         print(f"warning: {exc}", flush=True)
-    app = build_app(service)
-    app.queue(default_concurrency_limit=8)
-    app.launch(server_name=host, server_port=port, css=CSS, prevent_thread_lock=not block,
-               max_file_size="10mb", show_error=False, quiet=False, footer_links=[])
-    return app
+    return launch(build_app(service), host, port, block)

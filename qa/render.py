@@ -8,13 +8,15 @@ import re
 from .answer import Answer, Citation
 from .records import Article, Passage
 
-MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-CITATION_RE = re.compile(r"\\\[(\d{1,3})\\\]")  # a [n] marker after escaping
+# Markdown's special characters, and ":" so that no URL is auto-linked, become numeric entities.
+MARKDOWN_SPECIALS_RE = re.compile(r"[&<>\\`*_{}\[\]()#+\-.!|~:=]")
+ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+CITATION_RE = re.compile(r"&#91;(\d{1,3})&#93;")  # a [n] marker after escaping
 
 
 def escape_markdown(text: str) -> str:
-    """Plain text that markdown renders as itself: no links, images, emphasis or raw HTML."""
-    return MARKDOWN_SPECIALS_RE.sub(r"\\\1", html.escape(text, quote=False))
+    """Plain text that markdown renders as itself: no links, images, emphasis, URLs or raw HTML."""
+    return MARKDOWN_SPECIALS_RE.sub(lambda m: ENTITIES.get(m.group(), f"&#{ord(m.group())};"), text)
 
 
 def answer_markdown(text: str) -> str:

@@ -12,7 +12,7 @@ from .config import DEFAULT_INDEX
 from .embed import Embedder, SentenceTransformerEmbedder
 from .records import Excerpt
 from .rerank import Reranker
-from .store import IndexData, current_generation, read_index
+from .store import IndexData, IndexFolderError, current_generation, read_index
 
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("rrf", "weighted")
@@ -96,6 +96,9 @@ class Retriever:
              settings: SearchSettings = SearchSettings(), reranker: Reranker | None = None) -> Retriever:
         """Open the index folder; the embedder defaults to the model the index was built with."""
         data = read_index(index_dir)
+        if embedder is not None and embedder.name != data.manifest["model"]:
+            raise IndexFolderError(f"{index_dir}: built with the model {data.manifest['model']!r}, not "
+                                   f"{embedder.name!r}; run `qa index --model {embedder.name}` to rebuild it")
         embedder = embedder or SentenceTransformerEmbedder(data.manifest["model"])
         return cls(data, embedder, Path(index_dir), settings, reranker)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 
 import pytest
@@ -20,8 +21,7 @@ Organisers said [a link](javascript:window.__xss=3) and ![tracker](http://evil.e
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, real_embedder):
-    from qa.app import build_app
-    from qa.render import CSS
+    from qa.app import build_app, launch
     from qa.service import ChatService
 
     folder = tmp_path_factory.mktemp("app")
@@ -29,10 +29,8 @@ def app_url(tmp_path_factory, real_embedder):
     service = ChatService(folder / "articles", folder / "index", model=None)
     service.embedder = real_embedder
     service.ensure_index(progress=False)
-    app = build_app(service)
-    app.queue()
     port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
+    app = launch(build_app(service), port=port, block=False)
     yield f"http://127.0.0.1:{port}", folder
     app.close()
 
@@ -114,12 +112,25 @@ def test_upload_then_answer_and_markup_stays_text(page, app_url, tmp_path):
     sources.locator("summary").first.click()
     text = sources.inner_text()
     assert "<script>window.__xss = 1</script>" in text and "Organisers said [a link](javascript:" in text
-    ask(page, '<img src=x onerror="window.__xss=4"> What did organisers say about the Zorbl programme?')
-    assert "<img src=x onerror=\"window.__xss=4\">" in page.locator("#chat [data-testid=user]").last.inner_text()
+    hostile = ('<img src=x onerror="window.__xss=4"> [click](javascript:window.__xss=5) '
+               '![t](http://evil.example/q.png) What did organisers say about the Zorbl programme?')
+    ask(page, hostile)
+    assert hostile in page.locator("#chat [data-testid=user]").last.inner_text()
+    page.locator("#chat a.cite").last.click()  # open the cited source card too
     page.wait_for_timeout(500)
     assert page.evaluate("window.__xss") is None
-    assert page.locator("#chat img[src='x'], #sources img, #chat a[href^='javascript']").count() == 0
+    assert page.locator("[onerror], [onclick], a[href^='javascript'], img[src='x'], img[src*='evil']").count() == 0
     assert page.outside_requests == []
+
+
+def test_upload_of_another_file_type_is_refused(page, app_url, tmp_path):
+    path = tmp_path / "payload.exe"
+    path.write_bytes(b"MZ\x90\x00 not an article")
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(2000)
+    assert not (app_url[1] / "articles" / "payload.exe").exists()
+    assert "payload.exe" not in page.locator("#articles").inner_text()
 
 
 def test_removing_an_article_updates_the_list(page, app_url):
@@ -136,7 +147,7 @@ def test_removing_an_article_updates_the_list(page, app_url):
 
 
 def test_a_broken_answer_model_shows_a_readable_message(browser, tmp_path, real_embedder):
-    from qa.app import build_app
+    from qa.app import build_app, launch
     from qa.llm import OpenAICompatibleModel
     from qa.service import ChatService
 
@@ -145,9 +156,8 @@ def test_a_broken_answer_model_shows_a_readable_message(browser, tmp_path, real_
                           model=OpenAICompatibleModel(f"http://127.0.0.1:{free_port()}/v1", "none"))
     service.embedder = real_embedder
     service.ensure_index(progress=False)
-    app = build_app(service).queue()
     port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    app = launch(build_app(service), port=port, block=False)
     try:
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}")
@@ -157,3 +167,24 @@ def test_a_broken_answer_model_shows_a_readable_message(browser, tmp_path, real_
         assert "cannot reach the answer server" in message and "Traceback" not in message
     finally:
         app.close()
+
+
+def test_twenty_concurrent_chat_requests_all_get_answers(app_url):
+    """Through Gradio's own API (gradio_client), the way a second tab or a script would call the chat."""
+    from gradio_client import Client
+
+    from qa.app import EXAMPLES
+
+    client = Client(app_url[0], verbose=False)
+    questions = [EXAMPLES[n % len(EXAMPLES)] for n in range(20)]
+    jobs = [client.submit(question, [], api_name="/respond") for question in questions]
+    results = [job.result(timeout=600) for job in jobs]
+
+    def text(message: dict) -> str:  # Gradio 6 sends content as a list of typed parts, markdown-escaped
+        return html.unescape("".join(part.get("text", "") for part in message["content"]))
+
+    for question, job, (messages, sources, searched, box) in zip(questions, jobs, results):
+        assert [m["role"] for m in messages] == ["user", "assistant"]
+        searches = [o[2] for o in job.outputs() if isinstance(o[2], str) and o[2]]
+        assert text(messages[0]) == question and question[:-1] in searches[0]  # its own answer, no cross-talk
+        assert 'class="cite"' in text(messages[1]) and 'id="src-1"' in sources and box == ""

@@ -19,10 +19,12 @@ from tests.conftest import ROOT, SEEDS, FakeEmbedder
 KILLS = 20
 
 
-def start_fake_build(articles: Path, index: Path) -> subprocess.Popen:
+def start_fake_build(articles: Path, index: Path, wait: bool = True) -> subprocess.Popen:
+    """A `fake_build` process; with wait, returns once its imports are done and the update begins."""
     process = subprocess.Popen([sys.executable, "-m", "tests.fake_build", str(articles), str(index)],
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "ready"
+    if wait:
+        assert process.stdout.readline().strip() == "ready"
     return process
 
 
@@ -89,8 +91,7 @@ def test_two_fake_updates_at_once_take_turns(before_and_after, tmp_path):
     articles, pristine, old, new, _ = before_and_after
     index = tmp_path / "index"
     shutil.copytree(pristine, index)
-    first = start_fake_build(articles, index)
-    second = start_fake_build(articles, index)
+    first, second = (start_fake_build(articles, index, wait=False) for _ in range(2))
     outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0]
     assert any("another `qa index` is updating this index; waiting" in out for out in outputs), outputs
