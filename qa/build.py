@@ -12,7 +12,7 @@ import numpy as np
 from .chunk import chunk_article
 from .clean import clean_article
 from .config import DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL, FORMAT_VERSION, ChunkSettings
-from .embed import Embedder, SentenceTransformerEmbedder
+from .embed import Embedder, embedder_for
 from .keyword import keyword_tokens
 from .load import ArticleError, load_articles
 from .records import Article, Chunk, IndexReport, content_hash
@@ -76,7 +76,7 @@ def build_index(
 ) -> IndexReport:
     """Bring the index in index_dir up to date with the articles in articles_dir; returns what it did."""
     started = time.perf_counter()
-    embedder = SentenceTransformerEmbedder(model) if isinstance(model, str) else model
+    embedder = embedder_for(model) if isinstance(model, str) else model
     report = IndexReport()
     errors: list[ArticleError] = []
     with locked(index_dir, on_wait=log):

@@ -23,7 +23,8 @@ def main() -> None:
 @click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
               type=click.Path(file_okay=False), help="Index folder to build or update.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True,
-              help="sentence-transformers model: the bundled default, a Hugging Face id or a local path.")
+              help="sentence-transformers model: the bundled default, a Hugging Face id or a local path; "
+                   "add @onnx-int8 to run it int8-quantised in ONNX Runtime.")
 @click.option("--chunk-tokens", default=ChunkSettings.chunk_tokens, show_default=True, help="Passage size in tokens.")
 @click.option("--overlap-tokens", default=ChunkSettings.overlap_tokens, show_default=True,
               help="Tokens repeated between neighbouring passages.")

@@ -9,7 +9,7 @@ import faiss
 import numpy as np
 
 from .config import DEFAULT_INDEX
-from .embed import Embedder, SentenceTransformerEmbedder
+from .embed import Embedder, embedder_for
 from .records import Excerpt
 from .rerank import Reranker
 from .store import IndexData, IndexFolderError, current_generation, read_index
@@ -99,7 +99,7 @@ class Retriever:
         if embedder is not None and embedder.name != data.manifest["model"]:
             raise IndexFolderError(f"{index_dir}: built with the model {data.manifest['model']!r}, not "
                                    f"{embedder.name!r}; run `qa index --model {embedder.name}` to rebuild it")
-        embedder = embedder or SentenceTransformerEmbedder(data.manifest["model"])
+        embedder = embedder or embedder_for(data.manifest["model"])
         return cls(data, embedder, Path(index_dir), settings, reranker)
 
     def is_stale(self) -> bool:
@@ -113,7 +113,12 @@ class Retriever:
     def dense(self, question: str, k: int, allowed: np.ndarray | None = None) -> dict[int, float]:
         """Chunk id -> cosine similarity for the k nearest chunks."""
         query = self.embedder.embed_query(question).reshape(1, -1).astype(np.float32)
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)) if allowed is not None else None
+        params = None
+        if allowed is not None:
+            ivf = faiss.try_extract_index_ivf(self.data.vectors)
+            selector = faiss.IDSelectorBatch(allowed)
+            params = (faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe) if ivf is not None
+                      else faiss.SearchParameters(sel=selector))
         scores, ids = self.data.vectors.search(query, min(k, len(self.data.chunks)), params=params)
         return {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from .answer import Answer, Answerer, AnswerSettings, Partial, Retrieved
 from .build import build_index, file_of
 from .config import DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL
-from .embed import SentenceTransformerEmbedder
+from .embed import embedder_for
 from .llm import ChatModel
 from .load import ARTICLE_SUFFIXES, MAX_FILE_BYTES
 from .records import IndexReport
@@ -51,7 +51,7 @@ class ChatService:
         self.articles_dir = Path(articles_dir)
         self.index_dir = Path(index_dir)
         self.model = model
-        self.embedder = SentenceTransformerEmbedder(embed_model)
+        self.embedder = embedder_for(embed_model)
         self.settings = settings
         self._retriever: Retriever | None = None
         self._swap = threading.Lock()

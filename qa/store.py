@@ -49,7 +49,60 @@ class IndexData:
 
     @classmethod
     def empty(cls, manifest: dict, dim: int) -> IndexData:
-        return cls(manifest=manifest, vectors=faiss.IndexIDMap2(faiss.IndexFlatIP(dim)))
+        return cls(manifest=manifest, vectors=exact_index(dim))
+
+
+# Below EXACT_LIMIT vectors, exact search takes a few ms; above it, an inverted file (IVF) scans
+# only the nprobe nearest of its lists. The gap between the two limits keeps an index that grows
+# and shrinks around the threshold from being rebuilt back and forth.
+EXACT_LIMIT = 200_000
+BACK_TO_EXACT = 100_000
+IVF_NPROBE = 48
+
+
+def exact_index(dim: int) -> faiss.Index:
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+
+def ivf_lists(count: int) -> int:
+    """About 4 * sqrt(n) lists, a power of two: 4,096 for a million vectors."""
+    return 1 << max(8, round(np.log2(4 * np.sqrt(count))))
+
+
+def describe(index: faiss.Index) -> dict:
+    """What the manifest records about the dense index."""
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is None:
+        return {"type": "Flat (exact inner product)", "vectors": int(index.ntotal)}
+    return {"type": f"IVF{ivf.nlist},Flat", "nprobe": int(ivf.nprobe), "vectors": int(index.ntotal)}
+
+
+def sized_index(index: faiss.Index) -> faiss.Index:
+    """The index type that suits its size: index itself, or its vectors moved to the other type."""
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is None and index.ntotal < EXACT_LIMIT or ivf is not None and index.ntotal >= BACK_TO_EXACT:
+        return index
+    ids = faiss.vector_to_array(index.id_map) if ivf is None else ids_of(index)
+    vectors = vectors_of(index, ids.tolist())
+    if ivf is not None:
+        exact = exact_index(index.d)
+        exact.add_with_ids(vectors, ids)
+        return exact
+    lists = ivf_lists(len(ids))
+    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(index.d), index.d, lists, faiss.METRIC_INNER_PRODUCT)
+    sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * lists), replace=False)]
+    ivf.train(sample)
+    ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct by id, for reusing vectors
+    ivf.add_with_ids(vectors, ids)
+    ivf.nprobe = IVF_NPROBE
+    return ivf
+
+
+def ids_of(index: faiss.Index) -> np.ndarray:
+    """Every id stored in an IVF index."""
+    invlists = faiss.extract_index_ivf(index).invlists
+    return np.concatenate([faiss.rev_swig_ptr(invlists.get_ids(i), invlists.list_size(i)).copy()
+                           for i in range(invlists.nlist) if invlists.list_size(i)] or [np.zeros(0, np.int64)])
 
 
 def current_generation(folder: Path) -> Path | None:
@@ -118,6 +171,9 @@ def read_generation(generation: Path) -> IndexData:
         raise fail("chunks.jsonl' or 'articles.jsonl", f"damaged record ({exc!r})") from None
     try:
         vectors = faiss.read_index(str(generation / "vectors.faiss"))
+        ivf = faiss.try_extract_index_ivf(vectors)
+        if ivf is not None:
+            ivf.nprobe = int(manifest.get("dense_index", {}).get("nprobe", IVF_NPROBE))
     except RuntimeError as exc:
         raise fail("vectors.faiss", f"not a readable FAISS index ({str(exc).splitlines()[0][:120]})") from None
     if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dim"):
@@ -152,6 +208,8 @@ def write_index(folder: str | Path, data: IndexData) -> Path:
         manifest = dict(data.manifest, format_version=FORMAT_VERSION, written_at=time.time(),
                         chunk_hashes={str(i): c.hash for i, c in data.chunks.items()},
                         article_hashes={d: a.hash for d, a in data.articles.items()})
+        data.vectors = sized_index(data.vectors)
+        manifest["dense_index"] = describe(data.vectors)
         faiss.write_index(data.vectors, str(staging / "vectors.faiss"))
         with open(staging / "articles.jsonl", "w") as out:
             for article in data.articles.values():

@@ -61,9 +61,10 @@ def seeds(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from qa.embed import SentenceTransformerEmbedder
+    from qa.config import DEFAULT_MODEL
+    from qa.embed import embedder_for
 
-    return SentenceTransformerEmbedder()
+    return embedder_for(DEFAULT_MODEL)
 
 
 @pytest.fixture(scope="session")

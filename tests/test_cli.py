@@ -70,3 +70,18 @@ def test_search_without_index_is_a_clear_error(tmp_path):
 
 def _articles_jsonl(index):
     return (index / (index / "CURRENT").read_text().strip() / "articles.jsonl").read_text().splitlines()
+
+
+def test_a_hand_edited_index_is_reported_and_rebuilt(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    command = ["index", "--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index")]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    generation = tmp_path / "index" / (tmp_path / "index" / "CURRENT").read_text().strip()
+    (generation / "vectors.faiss").write_bytes(b"edited by hand")
+    search = CliRunner().invoke(main, ["search", "Scholz", "--index", str(tmp_path / "index")])
+    assert search.exit_code == 1 and "vectors.faiss: not a readable FAISS index" in search.output
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert "Full rebuild: the existing index cannot be used (" in result.output
+    assert "chunks: 27 embedded" in result.output
+    assert CliRunner().invoke(main, ["search", "Scholz", "--index", str(tmp_path / "index")]).exit_code == 0

