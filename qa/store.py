@@ -82,7 +82,7 @@ def sized_index(index: faiss.Index) -> faiss.Index:
     ivf = faiss.try_extract_index_ivf(index)
     if ivf is None and index.ntotal < EXACT_LIMIT or ivf is not None and index.ntotal >= BACK_TO_EXACT:
         return index
-    ids = faiss.vector_to_array(index.id_map) if ivf is None else ids_of(index)
+    ids = stored_ids(index)
     vectors = vectors_of(index, ids.tolist())
     if ivf is not None:
         exact = exact_index(index.d)
@@ -98,9 +98,12 @@ def sized_index(index: faiss.Index) -> faiss.Index:
     return ivf
 
 
-def ids_of(index: faiss.Index) -> np.ndarray:
-    """Every id stored in an IVF index."""
-    invlists = faiss.extract_index_ivf(index).invlists
+def stored_ids(index: faiss.Index) -> np.ndarray:
+    """Every id stored in the dense index, whichever type it is."""
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is None:
+        return faiss.vector_to_array(index.id_map)
+    invlists = ivf.invlists
     return np.concatenate([faiss.rev_swig_ptr(invlists.get_ids(i), invlists.list_size(i)).copy()
                            for i in range(invlists.nlist) if invlists.list_size(i)] or [np.zeros(0, np.int64)])
 
