@@ -1,15 +1,89 @@
-"""The `qa` command line: build the index and search it."""
+"""The `qa` command line: build the index, search it, ask it, chat, evaluate."""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import shutil
 import sys
+from pathlib import Path
 
 import click
 
-from .config import ANSWER_BACKENDS, DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL, ChunkSettings
-from .retrieve import FUSIONS, MODES, Filters, SearchSettings
-from .store import IndexFolderError
+from .config import DEFAULT_ARTICLES, DEFAULT_INDEX, DEFAULT_MODEL, ChunkSettings
+from .records import Filters
+
+
+
+def readable_errors(command):
+    """Turn the project's errors (bad index, unreachable model, missing extra, bad input) into one line."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from .answer.models import ModelUnavailable
+        from .extras import MissingExtra
+        from .registry import UnknownName
+        from .stores import IndexFolderError
+
+        try:
+            return command(*args, **kwargs)
+        except (IndexFolderError, ModelUnavailable, MissingExtra, UnknownName, FileNotFoundError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return run
+
+
+def store_option(command):
+    """--index FOLDER and --store URI, passed on as one `store` address."""
+
+    @functools.wraps(command)
+    def run(*args, index: str, store: str | None, **kwargs):
+        click.get_current_context().meta["index_folder"] = index
+        return command(*args, store=store or os.environ.get("QA_STORE") or index, **kwargs)
+
+    run = click.option("--store", default=None,
+                       help="Where the index lives, if not in the index folder: milvus://host:port/collection "
+                            "or a Milvus Lite .db file. [default: QA_STORE, or what the index folder records]")(run)
+    return click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False),
+                        help="The index folder (it holds the index, or records the store that does).")(run)
+
+
+def articles_option(command):
+    return click.option("--articles", "articles_dir", default=DEFAULT_ARTICLES, show_default=True,
+                        type=click.Path(file_okay=False), help="Folder of articles (.txt .md .html .jsonl).")(command)
+
+
+def filter_options(command):
+    for option in reversed([
+        click.option("--from", "date_from", default=None, help="Only articles dated on or after YYYY-MM-DD."),
+        click.option("--to", "date_to", default=None, help="Only articles dated on or before YYYY-MM-DD."),
+        click.option("--source", "sources", multiple=True,
+                     help="Only articles whose source contains this (repeatable)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def reranker_option(command):
+    return click.option("--reranker", default=None,
+                        help="Re-score the top candidates: a sentence-transformers CrossEncoder (HF id or path), "
+                             "or KIND:NAME for another registered reranker.")(command)
+
+
+def backend_options(command):
+    from .answer.readers import BACKENDS
+
+    lines = "; ".join(f"{e.name}: {e.help}" for e in BACKENDS.entries())
+    command = click.option("--gguf", default=None, help="A local GGUF file for the llama back end.")(command)
+    return click.option("--backend", type=click.Choice(BACKENDS.names()), default=None,
+                        help=f"Answer back end (default: QA_ANSWER_BACKEND or llama). {lines}")(command)
+
+
+def format_citation(item) -> str:
+    """One line naming where an excerpt or citation comes from."""
+    where = ", ".join(x for x in (item.source, item.date) if x)
+    return f"{item.title} ({where}) {item.doc_id}:{item.start}-{item.end}"
 
 
 @click.group()
@@ -18,28 +92,30 @@ def main() -> None:
 
 
 @main.command("index")
-@click.option("--articles", "articles_dir", default=DEFAULT_ARTICLES, show_default=True,
-              type=click.Path(file_okay=False), help="Folder of articles (.txt .md .html .jsonl).")
-@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
-              type=click.Path(file_okay=False), help="Index folder to build or update.")
+@articles_option
+@store_option
 @click.option("--model", default=DEFAULT_MODEL, show_default=True,
-              help="sentence-transformers model: the bundled default, a Hugging Face id or a local path; "
-                   "add @onnx-int8 to run it int8-quantised in ONNX Runtime.")
+              help="Embedding model: the bundled default, a Hugging Face id or a local path, as NAME "
+                   "(sentence-transformers) or NAME@BACKEND (e.g. @onnx-int8).")
 @click.option("--chunk-tokens", default=ChunkSettings.chunk_tokens, show_default=True, help="Passage size in tokens.")
 @click.option("--overlap-tokens", default=ChunkSettings.overlap_tokens, show_default=True,
               help="Tokens repeated between neighbouring passages.")
-def index_command(articles_dir: str, index_dir: str, model: str, chunk_tokens: int, overlap_tokens: int) -> None:
+@readable_errors
+def index_command(articles_dir: str, store: str, model: str, chunk_tokens: int, overlap_tokens: int) -> None:
     """Build or update the index: only new or changed text is embedded.
 
+    With --store, the index folder records the store, so later commands and the chat follow it.
     Exits non-zero only when nothing usable could be indexed.
     """
-    from .build import build_index
+    from .index.build import build_index
 
-    try:
-        report = build_index(articles_dir, index_dir, model=model,
-                             settings=ChunkSettings(chunk_tokens, overlap_tokens), progress=True)
-    except (FileNotFoundError, IndexFolderError) as exc:
-        raise click.ClickException(str(exc)) from None
+    from .stores.base import record_store
+
+    report = build_index(articles_dir, store, model=model, settings=ChunkSettings(chunk_tokens, overlap_tokens),
+                         progress=True)
+    folder = click.get_current_context().meta["index_folder"]
+    if store != folder:
+        record_store(folder, store)
     click.echo(report.summary())
     if report.chunks_total == 0:
         raise click.ClickException("nothing usable was indexed")
@@ -48,91 +124,113 @@ def index_command(articles_dir: str, index_dir: str, model: str, chunk_tokens: i
 @main.command("search")
 @click.argument("question")
 @click.option("-k", default=5, show_default=True, help="How many excerpts.")
-@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
-@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help="Ranking to use.")
-@click.option("--fusion", type=click.Choice(FUSIONS), default=SearchSettings.fusion, show_default=True,
+@store_option
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
+              help="Ranking to use.")
+@click.option("--fusion", type=click.Choice(["rrf", "weighted"]), default="weighted", show_default=True,
               help="How hybrid mode merges the dense and BM25 rankings.")
-@click.option("--from", "date_from", default=None, help="Only articles dated on or after YYYY-MM-DD.")
-@click.option("--to", "date_to", default=None, help="Only articles dated on or before YYYY-MM-DD.")
-@click.option("--source", "sources", multiple=True, help="Only articles whose source contains this (repeatable).")
-@click.option("--reranker", default=None,
-              help="A sentence-transformers CrossEncoder (HF id or path) to re-score the top candidates.")
+@filter_options
+@reranker_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per excerpt.")
-def search_command(question: str, k: int, index_dir: str, mode: str, fusion: str, date_from: str | None,
+@readable_errors
+def search_command(question: str, k: int, store: str, mode: str, fusion: str, date_from: str | None,
                    date_to: str | None, sources: tuple[str, ...], reranker: str | None, as_json: bool) -> None:
     """Print the excerpts that best match QUESTION, with their citations."""
-    from .rerank import CrossEncoderReranker
-    from .retrieve import Retriever
+    from .retrieve.rerank import reranker_for
+    from .retrieve.retriever import Retriever, SearchSettings
 
-    try:
-        retriever = Retriever.load(index_dir, settings=SearchSettings(mode=mode, fusion=fusion),
-                                   reranker=CrossEncoderReranker(reranker) if reranker else None)
-        excerpts = retriever.search(question, k=k, filters=Filters(date_from, date_to, sources))
-    except (IndexFolderError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    retriever = Retriever.load(store, settings=SearchSettings(mode=mode, fusion=fusion), reranker=reranker_for(reranker))
+    excerpts = retriever.search(question, k=k, filters=Filters(date_from, date_to, sources))
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in excerpts], ensure_ascii=False, indent=1))
         return
     if not excerpts:
         click.echo("No matching excerpts.", err=True)
     for e in excerpts:
-        click.echo(f"[{e.rank}] {e.title} ({e.source}{', ' + e.date if e.date else ''})  "
-                   f"score {e.score:.3f}  {e.doc_id}:{e.start}-{e.end}")
+        click.echo(f"[{e.rank}] {format_citation(e)}  score {e.score:.3f}")
         click.echo("    " + e.text.replace("\n", "\n    "))
         click.echo()
 
 
-@main.command("ask")
-@click.argument("question")
-@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
-@click.option("--backend", type=click.Choice(ANSWER_BACKENDS), default=None,
-              help="Answer model: llama (bundled GGUF, default), openai (QA_OPENAI_BASE_URL), extractive (no LLM).")
-@click.option("--gguf", default=None, help="A local GGUF file for the llama backend.")
-@click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused} as JSON.")
-def ask_command(question: str, index_dir: str, backend: str | None, gguf: str | None, as_json: bool) -> None:
-    """Answer QUESTION from the articles, citing the excerpts each claim comes from."""
-    from .answer import Answer, Answerer, Partial
-    from .config import answer_model
-    from .llm import ModelUnavailable
-    from .retrieve import Retriever
+def ensure_index(articles_dir: str, store: str) -> None:
+    """Build the index on first use, with a progress bar, as the chat does."""
+    from .index.build import build_index
+    from .stores import IndexFolderError, open_store
 
     try:
-        answerer = Answerer(Retriever.load(index_dir), answer_model(backend, gguf))
-        shown = 0
-        answer = None
-        for event in answerer.stream(question):
-            if isinstance(event, Partial) and not as_json:
-                click.echo(event.text[shown:], nl=False)  # stream as the model writes
-                shown = len(event.text)
-            elif isinstance(event, Answer):
-                answer = event
-    except (IndexFolderError, ModelUnavailable, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        open_store(store)
+    except IndexFolderError as exc:
+        if "no index here yet" not in str(exc):
+            raise
+        click.echo(f"No index yet: building it from {articles_dir}/ …", err=True)
+        click.echo(build_index(articles_dir, store, progress=True).summary(), err=True)
+
+
+@main.command("ask")
+@click.argument("question")
+@articles_option
+@store_option
+@backend_options
+@filter_options
+@reranker_option
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused, ...} as JSON.")
+@readable_errors
+def ask_command(question: str, articles_dir: str, store: str, backend: str | None, gguf: str | None,
+                date_from: str | None, date_to: str | None, sources: tuple[str, ...], reranker: str | None,
+                as_json: bool) -> None:
+    """Answer QUESTION from the articles, citing the excerpts each claim comes from.
+
+    Builds the index from --articles first if there is none yet. On a terminal the answer streams
+    as it is written; piped or redirected, the final answer is printed once.
+    """
+    from .answer.answerer import Answer, Answerer, AnswerSettings, Partial
+    from .answer.readers import answer_backend
+    from .retrieve.rerank import reranker_for
+    from .retrieve.retriever import Retriever
+
+    ensure_index(articles_dir, store)
+    settings = AnswerSettings(filters=Filters(date_from, date_to, sources))
+    answerer = Answerer(Retriever.load(store, reranker=reranker_for(reranker)), answer_backend(backend, gguf), settings)
+    live = sys.stdout.isatty() and not as_json
+    width = shutil.get_terminal_size().columns
+    shown = ""
+    answer = None
+    for event in answerer.stream(question):
+        if isinstance(event, Partial) and live:
+            tail = event.text.replace("\n", " ")[-(width - 1):]  # one line that fits: no wrap to rub out
+            click.echo("\r" + tail + " " * max(0, len(shown) - len(tail)), nl=False)
+            shown = tail
+        elif isinstance(event, Answer):
+            answer = event
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo("\r" + " " * shown + "\r" if shown else "", nl=False)
+    if shown:
+        click.echo("\r" + " " * len(shown) + "\r", nl=False)
     click.echo(answer.answer)
     for c in answer.citations:
-        click.echo(f"  [{c.n}] {c.title} ({c.source}{', ' + c.date if c.date else ''}) {c.doc_id}:{c.start}-{c.end}")
+        click.echo(f"  [{c.n}] {format_citation(c)}")
         click.echo(f"      “{c.text}”")
 
 
 @main.command("chat")
-@click.option("--articles", "articles_dir", default=DEFAULT_ARTICLES, show_default=True, type=click.Path(file_okay=False))
-@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
-@click.option("--backend", type=click.Choice(ANSWER_BACKENDS), default=None,
-              help="Answer model (default: QA_ANSWER_BACKEND or llama).")
-@click.option("--gguf", default=None, help="A local GGUF file for the llama backend.")
+@articles_option
+@store_option
+@backend_options
+@reranker_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True)
-def chat_command(articles_dir: str, index_dir: str, backend: str | None, gguf: str | None, host: str, port: int) -> None:
+@readable_errors
+def chat_command(articles_dir: str, store: str, backend: str | None, gguf: str | None, reranker: str | None,
+                 host: str, port: int) -> None:
     """Start the web chat (building the index first if needed) and print its URL."""
-    from .app import serve
-    from .config import answer_model
-    from .service import ChatService
+    from .answer.answerer import AnswerSettings
+    from .answer.readers import answer_backend
+    from .app.chat import serve
+    from .app.service import ChatService
 
-    serve(ChatService(articles_dir, index_dir, answer_model(backend, gguf)), host=host, port=port)
+    service = ChatService(articles_dir, store, answer_backend(backend, gguf), settings=AnswerSettings(reranker=reranker))
+    serve(service, host=host, port=port)
 
 
 @main.command("eval")
@@ -141,22 +239,23 @@ def chat_command(articles_dir: str, index_dir: str, backend: str | None, gguf: s
 @click.option("--beir", type=click.Path(exists=True, file_okay=False), default=None,
               help="A BEIR folder (queries.jsonl, qrels/SPLIT.tsv) instead of --questions.")
 @click.option("--split", default="train", show_default=True, help="The BEIR qrels split.")
-@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False))
-@click.option("--mode", "modes", type=click.Choice(MODES), multiple=True, help="Modes to compare (default: all).")
-@click.option("--fusion", type=click.Choice(FUSIONS), default=SearchSettings.fusion, show_default=True)
-def eval_command(questions: str | None, beir: str | None, split: str, index_dir: str, modes: tuple[str, ...],
-                 fusion: str) -> None:
+@store_option
+@click.option("--mode", "modes", type=click.Choice(["hybrid", "dense", "bm25"]), multiple=True,
+              help="Modes to compare (default: all).")
+@click.option("--fusion", type=click.Choice(["rrf", "weighted"]), default="weighted", show_default=True)
+@reranker_option
+@readable_errors
+def eval_command(questions: str | None, beir: str | None, split: str, store: str, modes: tuple[str, ...],
+                 fusion: str, reranker: str | None) -> None:
     """Score retrieval on labelled questions against the current index, per mode."""
-    from .evaluate import evaluate, format_table, load_beir, load_questions
-    from .retrieve import Retriever
+    from .evaluate.retrieval import evaluate, format_table, load_beir, load_questions
+    from .retrieve.rerank import reranker_for
+    from .retrieve.retriever import MODES, Retriever, SearchSettings
 
     if bool(questions) == bool(beir):
         raise click.UsageError("give exactly one of --questions or --beir")
     labelled = load_questions(questions) if questions else load_beir(beir, split)
-    try:
-        retriever = Retriever.load(index_dir, settings=SearchSettings(fusion=fusion))
-    except IndexFolderError as exc:
-        raise click.ClickException(str(exc)) from None
+    retriever = Retriever.load(store, settings=SearchSettings(fusion=fusion), reranker=reranker_for(reranker))
     results = evaluate(retriever, labelled, list(modes or MODES), progress=True)
     answerable = sum(1 for q in labelled if q.relevant)
     click.echo(f"{answerable} questions with relevant articles ({len(labelled) - answerable} without, not scored)")

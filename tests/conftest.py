@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.embed import Embedder
+from qa.index.embed import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -62,7 +62,7 @@ def seeds(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_embedder():
     from qa.config import DEFAULT_MODEL
-    from qa.embed import embedder_for
+    from qa.index.embed import embedder_for
 
     return embedder_for(DEFAULT_MODEL)
 

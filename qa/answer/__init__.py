@@ -1,0 +1,1 @@
+"""Answer: pick passages, draft with a reader (a chat model or extractive), check every claim in code."""

@@ -1,0 +1,142 @@
+"""The Gradio chat: grounded answers streaming on the left, their sources on the right, an Articles tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..extras import require
+
+gr = require("gradio")
+
+from ..answer.answerer import Answer, Partial, Retrieved  # noqa: E402
+from ..answer.models import ModelUnavailable  # noqa: E402
+from ..ingest.load import MAX_FILE_BYTES, article_suffixes  # noqa: E402
+from ..stores import IndexFolderError  # noqa: E402
+from .render import CSS, answer_markdown, escape_markdown, final_markdown, sources_html  # noqa: E402
+from .service import ChatService, UploadError  # noqa: E402
+
+EXAMPLES = [
+    "Which German chancellor visited Beijing before Blinken?",
+    "Where did Wang Yi welcome Blinken?",
+    "How long did Blinken's meeting with Wang Yi last?",
+    "Who did Blinken meet in Shanghai?",
+]
+READABLE_ERRORS = (ModelUnavailable, IndexFolderError, UploadError, ValueError, OSError)
+
+
+def problem(exc: Exception) -> str:
+    return f"⚠️ {escape_markdown(str(exc))}"
+
+
+def build_app(service: ChatService) -> gr.Blocks:
+    """The Blocks app around a ChatService."""
+
+    def respond(question: str, messages: list, history: list):
+        question = (question or "").strip()
+        if not question:
+            yield messages, gr.skip(), gr.skip(), history, ""
+            return
+        messages = messages + [{"role": "user", "content": escape_markdown(question)},
+                               {"role": "assistant", "content": "…"}]
+        yield messages, gr.skip(), "", history, ""
+        try:
+            for event in service.answer(question, history):
+                if isinstance(event, Retrieved):
+                    searched = f"Searched for: *{escape_markdown(event.standalone_question)}*"
+                    panel = sources_html(event.passages, event.articles, heading="Retrieved")
+                    yield messages, panel, searched, history, ""
+                elif isinstance(event, Partial):
+                    messages[-1] = {"role": "assistant", "content": answer_markdown(event.text)}
+                    yield messages, gr.skip(), gr.skip(), history, ""
+                elif isinstance(event, Answer):
+                    messages[-1] = {"role": "assistant", "content": final_markdown(event)}
+                    history = history + [(question, event.answer)]
+                    panel = sources_html(event.citations, event.articles, also=event.also_retrieved)
+                    yield messages, panel, gr.skip(), history, ""
+        except READABLE_ERRORS as exc:
+            messages[-1] = {"role": "assistant", "content": problem(exc)}
+            yield messages, gr.skip(), gr.skip(), history, ""
+
+    def article_table():
+        try:
+            rows = service.articles()
+        except READABLE_ERRORS:
+            rows = []
+        table = [[r.title, r.date or "", r.source, r.chunks, r.doc_id] for r in rows]
+        return table, gr.update(choices=[r.doc_id for r in rows], value=None)
+
+    def upload(files, progress=gr.Progress(track_tqdm=True)):
+        if not files:
+            return (*article_table(), "No file chosen.")
+        try:
+            report, problems = service.add_files([(Path(f).name, Path(f).read_bytes()) for f in files])
+        except READABLE_ERRORS as exc:
+            return (*article_table(), problem(exc))
+        lines = [escape_markdown(report.summary().replace("\n", "; "))]
+        lines += [f"⚠️ {escape_markdown(p)}" for p in problems]
+        return (*article_table(), "\n\n".join(lines))
+
+    def remove(doc_id, progress=gr.Progress(track_tqdm=True)):
+        if not doc_id:
+            return (*article_table(), "Choose an article to remove.")
+        try:
+            report = service.remove_article(doc_id)
+        except READABLE_ERRORS as exc:
+            return (*article_table(), problem(exc))
+        return (*article_table(), f"Removed {escape_markdown(doc_id)}; {escape_markdown(report.summary().splitlines()[1])}")
+
+    suffixes = sorted(article_suffixes())
+    with gr.Blocks(title="Ask the articles") as app:
+        gr.Markdown("## Ask the articles\nAnswers come only from the indexed news articles; "
+                    "each claim cites the excerpt it came from. Click a [n] to see its source.")
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(elem_id="chat", height=480, sanitize_html=True,
+                                         placeholder="Ask a question about the articles.")
+                    searched = gr.Markdown(elem_id="searched")
+                    with gr.Row():
+                        question = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=5,
+                                              elem_id="question", submit_btn=False)
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    gr.Examples(EXAMPLES, inputs=question, label="Try")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(sources_html([], {}), elem_id="sources")
+            history = gr.State([])
+            outputs = [chatbot, sources, searched, history, question]
+            ask.click(respond, [question, chatbot, history], outputs)
+            question.submit(respond, [question, chatbot, history], outputs)
+        with gr.Tab("Articles") as articles_tab:
+            table = gr.Dataframe(headers=["title", "date", "source", "chunks", "doc_id"], interactive=False,
+                                 elem_id="articles", wrap=True)
+            with gr.Row():
+                files = gr.File(label=f"Add articles ({' '.join(suffixes)}, up to {MAX_FILE_BYTES // 2**20} MB each)",
+                                file_count="multiple", file_types=suffixes, elem_id="upload")
+                with gr.Column():
+                    chosen = gr.Dropdown(label="Remove an article", choices=[], elem_id="remove-choice")
+                    remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
+            status = gr.Markdown(elem_id="articles-status")
+            files.upload(upload, files, [table, chosen, status])
+            remove_button.click(remove, chosen, [table, chosen, status])
+            articles_tab.select(article_table, None, [table, chosen])
+        app.load(article_table, None, [table, chosen])
+    return app
+
+
+def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, block: bool = True) -> gr.Blocks:
+    """Start the app with the queue, limits and styling the chat is meant to run with."""
+    app.queue(default_concurrency_limit=8)
+    app.launch(server_name=host, server_port=port, css=CSS, prevent_thread_lock=not block,
+               max_file_size=MAX_FILE_BYTES, show_error=False, quiet=not block, footer_links=[])
+    return app
+
+
+def serve(service: ChatService, host: str = "127.0.0.1", port: int | None = None, block: bool = True):
+    """Build the index if needed, warm the models, and start the app; prints the local URL."""
+    print("Updating the index…", flush=True)
+    print(service.ensure_index().summary(), flush=True)
+    try:
+        service.warm()
+    except ModelUnavailable as exc:  # the chat still starts and says so on each question
+        print(f"warning: {exc}", flush=True)
+    return launch(build_app(service), host, port, block)

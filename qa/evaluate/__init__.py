@@ -1,0 +1,1 @@
+"""Evaluate: retrieval metrics on labelled questions, and the answer benchmark."""

@@ -1,0 +1,175 @@
+"""Build or update the index: load -> clean -> chunk -> embed -> store, re-embedding only what changed.
+
+Articles stream through in batches, so an archive larger than memory can be indexed (the folder
+store still holds its index in memory; Milvus does not). Nothing is visible to readers until the
+store publishes the whole update at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ..config import DEFAULT_ARTICLES, DEFAULT_MODEL, FORMAT_VERSION, ChunkSettings, default_store
+from ..files import progress_bar
+from ..ingest.clean import clean_article
+from ..ingest.load import ArticleError, count_articles, iter_articles
+from ..records import Article, Chunk, IndexReport, content_hash
+from ..stores import StoreWriter, store_writer
+from .chunk import chunk_article
+from .embed import Embedder, embedder_for
+
+BATCH_ARTICLES = 256  # articles chunked, embedded and handed to the store together
+
+
+def settings_manifest(embedder: Embedder, settings: ChunkSettings) -> dict:
+    """The parts of the manifest that, when they change, make every stored vector invalid."""
+    return {"format_version": FORMAT_VERSION, "model": embedder.name, "chunking": settings.to_dict(),
+            "dim": embedder.dim}
+
+
+def rebuild_reason(old: dict, new: dict) -> str | None:
+    if old.get("model") != new["model"]:
+        return f"embedding model changed ({old.get('model')} -> {new['model']})"
+    if old.get("chunking") != new["chunking"]:
+        return f"chunking settings changed ({old.get('chunking')} -> {new['chunking']})"
+    return None
+
+
+class DuplicateArticle(ArticleError):
+    """An article already present under another name or id; skipped, not failed."""
+
+
+def clean_articles(articles_dir: str | Path, errors: list[ArticleError]) -> Iterator[Article]:
+    """Cleaned articles, one at a time; files that fail and duplicates (by id or text) go to errors."""
+    seen_ids: dict[str, str] = {}
+    first_with_text: dict[str, str] = {}
+    for raw in iter_articles(articles_dir, errors):
+        try:
+            article = clean_article(raw)
+        except ArticleError as exc:
+            errors.append(exc)
+            continue
+        if article.doc_id in seen_ids:
+            errors.append(DuplicateArticle(raw.path, f"duplicate id {article.doc_id!r} (first in "
+                                                     f"{seen_ids[article.doc_id]}), skipped"))
+            continue
+        text_hash = content_hash(article.text)
+        if text_hash in first_with_text:
+            errors.append(DuplicateArticle(raw.path, f"same text as {first_with_text[text_hash]}, skipped"))
+            continue
+        first_with_text[text_hash] = article.path
+        seen_ids[article.doc_id] = article.path
+        yield article
+
+
+def file_of(path: str) -> str:
+    """The file part of an article's path ("archive.jsonl:12" -> "archive.jsonl")."""
+    return path.rsplit(":", 1)[0] if path.rsplit(":", 1)[-1].isdigit() else path
+
+
+class Indexer:
+    """Chunks and embeds batches of articles into a store writer, reusing vectors of known text."""
+
+    def __init__(self, writer: StoreWriter, embedder: Embedder, settings: ChunkSettings, report: IndexReport,
+                 progress: bool):
+        self.writer = writer
+        self.embedder = embedder
+        self.settings = settings
+        self.report = report
+        self.progress = progress
+        self.pending: list[Article] = []
+
+    def put(self, article: Article) -> None:
+        self.pending.append(article)
+        if len(self.pending) >= BATCH_ARTICLES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        articles, self.pending = self.pending, []
+        chunks: list[Chunk] = []
+        for article in articles:
+            chunks.extend(chunk_article(article, self.settings, fits=self.embedder.fits,
+                                        warn=self.report.warnings.append))
+        known = self.writer.vectors_by_hash([c.hash for c in chunks])
+        to_embed = [c for c in chunks if c.hash not in known]
+        embedded = iter(self.embedder.embed([c.embed_text for c in to_embed], progress=False))
+        vectors = np.empty((len(chunks), self.embedder.dim), dtype=np.float32)
+        for row, chunk in enumerate(chunks):
+            vectors[row] = known[chunk.hash] if chunk.hash in known else next(embedded)
+        self.writer.add(articles, chunks, vectors)
+        self.report.chunks_embedded += len(to_embed)
+
+
+def build_index(
+    articles_dir: str | Path = DEFAULT_ARTICLES,
+    index: str | Path | None = None,
+    model: str | Embedder = DEFAULT_MODEL,
+    settings: ChunkSettings = ChunkSettings(),
+    progress: bool = False,
+    log: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
+) -> IndexReport:
+    """Bring the index at `index` (a folder or store URI) up to date with the articles in articles_dir."""
+    started = time.perf_counter()
+    index = default_store() if index is None else index
+    embedder = embedder_for(model) if isinstance(model, str) else model
+    report = IndexReport()
+    errors: list[ArticleError] = []
+    with store_writer(index, on_wait=log) as writer:
+        wanted = settings_manifest(embedder, settings)
+        if writer.unusable:
+            report.rebuilt_because = f"the existing index cannot be used ({writer.unusable})"
+        elif writer.manifest is not None:
+            report.rebuilt_because = rebuild_reason(writer.manifest, wanted)
+        if report.rebuilt_because:
+            log(f"Full rebuild: {report.rebuilt_because}")
+        writer.start(wanted, rebuild=bool(report.rebuilt_because) or writer.manifest is None)
+        old = writer.article_stamps()
+
+        indexer = Indexer(writer, embedder, settings, report, progress)
+        total = count_articles(articles_dir) if progress else 0
+        bar = progress_bar(total >= 50, "Indexing", "article", total=total)
+        seen: set[str] = set()
+        logged = 0
+        try:
+            for article in clean_articles(articles_dir, errors):
+                for error in errors[logged:]:
+                    log(f"skipped {error}")
+                logged = len(errors)
+                seen.add(article.doc_id)
+                stamp = old.get(article.doc_id)
+                if stamp is None:
+                    report.added.append(article.doc_id)
+                elif stamp.hash != article.hash:
+                    report.changed.append(article.doc_id)
+                else:
+                    report.unchanged += 1
+                    bar.update()
+                    continue
+                indexer.put(article)
+                bar.update()
+            indexer.flush()
+        finally:
+            bar.close()
+        for error in errors[logged:]:
+            log(f"skipped {error}")
+        report.errors = [str(e) for e in errors]
+
+        # What failed to load this time keeps its indexed version: bad input never loses articles.
+        failed_files = {file_of(e.path) for e in errors if not isinstance(e, DuplicateArticle)}
+        report.removed = [d for d, stamp in old.items() if d not in seen and file_of(stamp.path) not in failed_files]
+        writer.remove(report.removed)
+        report.chunks_total = writer.chunk_count()
+        report.chunks_reused = report.chunks_total - report.chunks_embedded
+        for warning in report.warnings:
+            log(f"warning {warning}")
+        if report.added or report.changed or report.removed or report.rebuilt_because or writer.manifest is None:
+            writer.publish(wanted)
+        report.seconds = time.perf_counter() - started
+        return report

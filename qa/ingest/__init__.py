@@ -1,0 +1,1 @@
+"""Load and clean: article files in, cleaned Article records out."""

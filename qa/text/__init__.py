@@ -1,0 +1,1 @@
+"""Language helpers every stage shares: sentence boundaries, search terms, tiktoken tables."""

@@ -1,0 +1,60 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from qa import Retriever
+from qa.evaluate.retrieval import evaluate, load_beir, load_questions, ndcg, score
+from tests.conftest import ROOT, SEEDS
+
+SEEDS_QUESTIONS = ROOT / "eval" / "seeds.jsonl"
+
+
+def test_ndcg_and_score_on_a_known_ranking():
+    assert ndcg(["a", "b"], {"a": 1}, 10) == 1.0
+    assert ndcg(["x", "a"], {"a": 1}, 10) == pytest.approx(1 / 1.5849625)
+    from qa.evaluate.retrieval import LabelledQuestion
+
+    questions = [LabelledQuestion("q1", {"a": 1}), LabelledQuestion("q2", {"b": 1, "c": 1})]
+    metrics = score([["a", "x"], ["x", "y", "c"]], questions)
+    assert metrics["hit@1"] == 0.5 and metrics["hit@5"] == 1.0
+    assert metrics["mrr@10"] == pytest.approx((1 + 1 / 3) / 2)
+    assert metrics["recall@100"] == pytest.approx(0.75)
+
+
+def test_beir_layout_is_read_with_crlf_qrels(tmp_path):
+    (tmp_path / "qrels").mkdir()
+    (tmp_path / "queries.jsonl").write_text('{"_id": "1", "text": "first?"}\n{"_id": "2", "text": "second?"}\n')
+    (tmp_path / "qrels" / "train.tsv").write_bytes(b"query-id\tcorpus-id\tscore\r\n1\td1\t1\r\n1\td2\t1\r\n2\td3\t0\r\n")
+    questions = load_beir(tmp_path, "train")
+    assert [(q.question, q.relevant) for q in questions] == [("first?", {"d1": 1, "d2": 1})]
+
+
+def test_bad_question_line_names_the_file_and_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "ok", "relevant": []}\n{"relevant": ["x"]}\n')
+    with pytest.raises(ValueError, match=r"q.jsonl:2: not a labelled question"):
+        load_questions(path)
+
+
+def test_the_seeds_question_set_is_sound():
+    rows = [json.loads(line) for line in SEEDS_QUESTIONS.read_text().splitlines()]
+    assert len(rows) >= 40
+    kinds = {row["kind"] for row in rows}
+    assert {"fact", "paraphrase", "misspelled", "multi", "unanswerable"} <= kinds
+    texts = {p.name: p.read_text().lower() for p in Path(SEEDS).iterdir()}
+    assert {d for row in rows for d in row["relevant"]} == set(texts)  # every article is covered
+    for row in rows:
+        assert all(any(a.lower() in texts[d] for d in row["relevant"]) for a in row["answers"]), row
+        assert bool(row["relevant"]) == (row["kind"] != "unanswerable")
+
+
+@pytest.mark.model
+def test_seeds_retrieval_quality_does_not_drop(seeds_index, real_embedder):
+    retriever = Retriever.load(seeds_index, embedder=real_embedder)
+    results = evaluate(retriever, load_questions(SEEDS_QUESTIONS), ["hybrid", "dense", "bm25"])
+    hybrid = results["hybrid"]
+    # Reached with the default settings (weighted fusion, ONNX int8 embedder): see benchmarks/README.md.
+    assert hybrid["hit@1"] >= 0.83  # 0.836 reached (PyTorch: 0.836)
+    assert hybrid["answer@5"] >= 0.91  # 0.910 reached (PyTorch: 0.940, two questions more)
+    assert hybrid["mrr@10"] >= results["dense"]["mrr@10"]
