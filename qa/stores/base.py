@@ -114,7 +114,7 @@ class StoreWriter(ABC):
 
 
 StoreFactory = type[Store]
-STORES: Registry = Registry("store", modules=("qa.stores.folder",))
+STORES: Registry = Registry("store", modules=("qa.stores.folder", "qa.stores.milvus"))
 
 
 def resolve_uri(uri: str | Path) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qa import Retriever, build_index
-from qa.stores.folder import read_index
+from qa.stores.folder import locked, read_index
 from tests.conftest import ROOT, SEEDS, FakeEmbedder
 
 KILLS = 20
@@ -87,15 +87,32 @@ def test_sigkill_at_twenty_moments_never_breaks_the_index(before_and_after, tmp_
     assert "old" in seen and "new" in seen, seen
 
 
+def wait_for_line(process: subprocess.Popen, text: str) -> list[str]:
+    """Lines the process printed up to and including the first that contains text."""
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if text in line:
+            return lines
+    raise AssertionError(f"the process ended without printing {text!r}: {lines}")
+
+
 def test_two_fake_updates_at_once_take_turns(before_and_after, tmp_path):
+    """The test holds the write lock while both start, so both must wait; then they take turns."""
     articles, pristine, old, new, _ = before_and_after
     index = tmp_path / "index"
     shutil.copytree(pristine, index)
-    first, second = (start_fake_build(articles, index, wait=False) for _ in range(2))
-    outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
-    assert [p.returncode for p in (first, second)] == [0, 0]
-    assert any("another `qa index` is updating this index; waiting" in out for out in outputs), outputs
+    with locked(index):
+        runs = [start_fake_build(articles, index) for _ in range(2)]
+        for run in runs:
+            wait_for_line(run, "another `qa index` is updating this index; waiting")
+        assert state(index) == old
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
     assert state(index) == new
+    did = sorted("articles: 500 added, 1 changed, 1 removed, 3 unchanged" in out for out in outputs)
+    found_nothing = ["articles: 0 added, 0 changed, 0 removed, 504 unchanged" in out for out in outputs]
+    assert did == [False, True] and sum(found_nothing) == 1, outputs
 
 
 @pytest.mark.model
@@ -103,9 +120,11 @@ def test_two_qa_index_runs_at_once_with_the_real_model(tmp_path):
     articles = tmp_path / "articles"
     shutil.copytree(SEEDS, articles)
     qa = [sys.executable, "-m", "qa.cli", "index", "--articles", str(articles), "--index", str(tmp_path / "index")]
-    runs = [subprocess.Popen(qa, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            for _ in range(2)]
-    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    with locked(tmp_path / "index"):  # both runs start while the lock is taken, so both wait for it
+        runs = [subprocess.Popen(qa, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                for _ in range(2)]
+        early = [wait_for_line(run, "waiting for it to finish") for run in runs]
+    outputs = ["".join(lines) + run.communicate(timeout=600)[0] for lines, run in zip(early, runs)]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert any("waiting for it to finish" in out for out in outputs), outputs
     # One run did the work; the other waited, then found nothing left to do.
