@@ -13,5 +13,6 @@ from tests.conftest import FakeEmbedder
 if __name__ == "__main__":
     print("ready", flush=True)
     started = time.perf_counter()
-    build_index(sys.argv[1], sys.argv[2], model=FakeEmbedder(), log=lambda message: print(message, flush=True))
+    report = build_index(sys.argv[1], sys.argv[2], model=FakeEmbedder(), log=lambda message: print(message, flush=True))
+    print(report.summary(), flush=True)
     print(f"done {time.perf_counter() - started:.3f}", flush=True)

@@ -1,8 +1,13 @@
-"""Grounded answers: retrieve, pick passages, ask the model, then check every citation in code."""
+"""Grounded answers: retrieve, pick sentences, let the reader point at the answer, check it in code.
+
+The flow of one question: the follow-up made to stand alone (followup.py) -> excerpts from the
+index -> the few sentences most likely to answer (passages.py) -> the reader's draft, "words [n]"
+(readers.py) -> the draft checked against its passage (claims.py) -> other sources' values for the
+same fact (conflicts.py) -> the answer, built by code from verbatim words, with citations.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -10,32 +15,27 @@ from pathlib import Path
 from ..records import Article, Excerpt, Filters, Passage
 from ..retrieve.rerank import reranker_for
 from ..retrieve.retriever import Retriever
-from ..text.sentences import split_sentences
-from ..text.terms import term_overlap
-from .citations import MARKER_RE, cited_numbers, renumber
-from .passages import QUANTITY_QUESTION_RE, best_score, quantities, select_passages
-from .prompt import rewrite_messages
+from ..text.nlp import PRONOUNS, content_words
+from .claims import Checked, check, context_problems, parse_draft, statement, trimmed
+from .conflicts import disagreement_note, other_values
+from .followup import standalone
+from .passages import Sentence, as_passage, rank_sentences
 from .readers import ExtractiveReader, Reader, answer_backend
 
 REFUSAL = "The articles don't cover this."
-DONT_KNOW_RE = re.compile(
-    r"\b(i (do not|don't|cannot|can't) (know|answer|find)|(passages|articles|text)s? (do|does) not "
-    r"(say|mention|contain|provide|specify|answer)|no information|not (mentioned|stated|specified) in)\b",
-    re.IGNORECASE)
-FOLLOW_UP_RE = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|that|this|those|these|there|"
-                          r"the same|then)\b", re.IGNORECASE)
-NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*")
+EXTRACT_LEAD = "The closest passage says:"
 
 
 @dataclass
 class AnswerSettings:
-    """How much to retrieve, how much to show the model, and when to refuse."""
+    """How much to retrieve, how much to show the reader, and when to refuse (scores from passages.py)."""
 
     k: int = 8  # excerpts retrieved
-    max_passages: int = 5  # passages put in the prompt, one sentence from each of the top excerpts
-    neighbours: int = 0  # sentences around each passage's best one (prompt reading is ~30-60 tokens/s here)
-    min_relevance: float = 0.30  # best sentence relevance below this: refuse without asking the model
-    max_tokens: int = 160
+    max_passages: int = 4  # sentences the reader sees
+    min_relevance: float = 2.0  # best sentence below this: refuse without asking the reader
+    quote_relevance: float = 3.0  # best sentence at least this: quote it when the reader finds nothing checkable
+    conflict_margin: float = 1.5  # other sources' sentences within this of the best are read for disagreement
+    max_tokens: int = 40
     filters: Filters = Filters()  # which articles may answer
     reranker: str | None = None  # a reranker spec (see retrieve.rerank.reranker_for), off by default
 
@@ -55,11 +55,12 @@ class Answer:
     refused: bool
     standalone_question: str = ""
     also_retrieved: list[Excerpt] = field(default_factory=list)
+    kind: str = "answer"  # "answer" (checked words), "extract" (a quoted passage), "refusal"
     articles: dict[str, Article] = field(default_factory=dict, repr=False)  # what the citations come from
 
     def to_dict(self) -> dict:
         return {"answer": self.answer, "citations": [asdict(c) for c in self.citations],
-                "refused": self.refused, "question": self.question,
+                "refused": self.refused, "kind": self.kind, "question": self.question,
                 "standalone_question": self.standalone_question,
                 "also_retrieved": [e.to_dict() for e in self.also_retrieved]}
 
@@ -75,73 +76,20 @@ class Retrieved:
 
 @dataclass
 class Partial:
-    """The answer so far, with markers already renumbered."""
+    """Answer text before the final one: a provisional quoted extract shown while the reader works."""
 
     text: str
+    provisional: bool = True
 
 
 def citation(n: int, passage: Passage) -> Citation:
     return Citation(n=n, **asdict(passage))
 
 
-def cite(sentence: str, n: int) -> str:
-    """The sentence with its markers replaced by [n], placed before the final full stop."""
-    sentence = MARKER_RE.sub("", sentence).rstrip()
-    return sentence[:-1] + f" [{n}]." if sentence.endswith(".") else sentence + f" [{n}]"
-
-
-def ground(text: str, passages: list[Excerpt]) -> str:
-    """Keep only sentences the passages support: cited (or citable by overlap), numbers included."""
-    kept = []
-    for start, end in split_sentences(text):
-        sentence = text[start:end]
-        bare = MARKER_RE.sub("", sentence).strip()
-        if not bare:
-            continue
-        cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
-        if not cited:  # repair: cite the passage the sentence draws on, if one clearly does
-            best = max(range(len(passages)), key=lambda i: term_overlap(bare, passages[i].text), default=None)
-            if best is None or term_overlap(bare, passages[best].text) < 0.5:
-                continue
-            sentence = cite(sentence, best + 1)
-            cited = [best + 1]
-        numbers = NUMBER_RE.findall(bare)
-        support = " ".join(passages[n - 1].text for n in cited)
-        if any(number not in support for number in numbers):
-            # Repair a wrong marker: cite the passage that does state every number, if one does.
-            holder = next((i for i, p in enumerate(passages, start=1) if all(x in p.text for x in numbers)), None)
-            if holder is None:
-                continue  # a number no passage contains is not grounded
-            sentence = cite(sentence, holder)
-        kept.append(sentence)
-    return " ".join(kept)
-
-
-def unit_of(quantity: str) -> str:
-    """"more than six hours" -> "hour"."""
-    return quantity.split()[-1].rstrip("s")
-
-
-def differing_figures(question: str, raw: str, passages: list[Passage]) -> str:
-    """For "how long / how many" questions: a sentence citing relevant passages from other articles
-    whose figures the answer leaves out, so disagreement between articles is never hidden."""
-    cited = {n for n in cited_numbers(raw) if 1 <= n <= len(passages)}
-    if not cited or not QUANTITY_QUESTION_RE.search(question):
-        return ""
-    stated = quantities(MARKER_RE.sub("", raw), with_unit=True)
-    units = {unit_of(q) for q in stated}
-    cited_docs = {passages[n - 1].doc_id for n in cited}
-    floor = max(passages[n - 1].score for n in cited) - 0.15
-    others = []
-    for n, passage in enumerate(passages, start=1):
-        if n in cited or passage.doc_id in cited_docs or passage.score < floor:
-            continue
-        figures = [written for norm, written in quantities(passage.focus, with_unit=True).items()
-                   if norm not in stated and (not units or unit_of(norm) in units)]
-        if figures:
-            others.append(f"{', '.join(figures)} [{n}]")
-            cited_docs.add(passage.doc_id)
-    return f"The articles disagree: others say {'; '.join(others)}." if others else ""
+def needs_context(sentence: Sentence) -> bool:
+    """Whether the sentence leans on the one before: a pronoun early on, or a quote with no name."""
+    first = content_words(" ".join(sentence.text.split()[:6]))
+    return bool(sentence.before) and (bool(PRONOUNS & set(first)) or sentence.text.lstrip()[:1] in "\"“'‘")
 
 
 class Answerer:
@@ -158,57 +106,78 @@ class Answerer:
     def model(self):
         return self.reader.model
 
-    def standalone(self, question: str, history: list[tuple[str, str]]) -> str:
-        """The question rewritten to stand alone when it leans on the conversation."""
-        if not history or not (FOLLOW_UP_RE.search(question) or len(question.split()) <= 3):
-            return question
-        if self.model is not None:
-            rewritten = self.model.complete(rewrite_messages(question, history), max_tokens=48).strip()
-            rewritten = rewritten.splitlines()[0].removeprefix("Rewritten:").strip().strip('"') if rewritten else ""
-            if 8 <= len(rewritten) <= 200 and rewritten.endswith("?"):
-                return rewritten
-        return f"{history[-1][0]} {question}"
-
-    def stream(self, question: str, history: list[tuple[str, str]] | None = None) -> Iterator[Retrieved | Partial | Answer]:
-        """Retrieved first, then Partial answers as tokens arrive, then the final Answer."""
-        question = question.strip()
-        if not question:
-            raise ValueError("the question is empty")
-        query = self.standalone(question, history or [])
+    def passages(self, query: str) -> tuple[list[Passage], dict[str, Article]]:
+        """The sentences the reader will see (with the sentence before where it is needed), best first."""
         excerpts = self.retriever.search(query, k=self.settings.k, filters=self.settings.filters,
                                          reranker=self.reranker)
         articles = self.retriever.articles({e.doc_id for e in excerpts})
-        passages = select_passages(query, excerpts, articles, self.retriever.embedder,
-                                   self.settings.max_passages, self.settings.neighbours)
+        ranked = rank_sentences(query, excerpts, articles, self.retriever.embedder)
+        passages = []
+        for sentence in ranked[:self.settings.max_passages]:
+            passage = as_passage(sentence, len(passages) + 1, context=needs_context(sentence))
+            passage.text = articles[passage.doc_id].text[passage.start:passage.end]
+            passages.append(passage)
+        return passages, articles
+
+    def stream(self, question: str, history: list[tuple[str, str]] | None = None) -> Iterator[Retrieved | Partial | Answer]:
+        """Retrieved first, then a provisional extract (when one is strong), then the final Answer."""
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        query = standalone(question, history or [])
+        passages, articles = self.passages(query)
         yield Retrieved(query, passages, articles)
-        if best_score(passages) < self.settings.min_relevance:
-            yield Answer(question, REFUSAL, [], True, query, passages, articles)
+        best = passages[0].score if passages else float("-inf")
+        if best < self.settings.min_relevance:
+            yield self.refusal(question, query, passages, articles)
             return
-        raw = ""
-        for piece in self.reader.draft(query, passages, self.settings.max_tokens):
-            raw += piece
-            if self.model is not None:
-                yield Partial(renumber(raw, len(passages))[0])
-        answer = self.finish(question, query, raw, passages)
-        answer.articles = articles
-        yield answer
+        extract = self.extract(query, passages, articles) if best >= self.settings.quote_relevance else None
+        if extract is not None and self.reader.model is not None:
+            yield Partial(extract.answer)
+        draft = "".join(self.reader.draft(query, passages, self.settings.max_tokens))
+        checked = check(parse_draft(draft, query), query, passages, articles)
+        if checked:
+            yield self.compose(question, query, checked[0], passages, articles)
+        elif extract is not None:
+            yield extract
+        else:
+            yield self.refusal(question, query, passages, articles)
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
         """The final answer, without streaming."""
         *_, answer = self.stream(question, history)
         return answer
 
-    def finish(self, question: str, query: str, raw: str, passages: list[Passage]) -> Answer:
-        if DONT_KNOW_RE.search(raw) or not raw.strip():
-            return Answer(question, REFUSAL, [], True, query, passages)
-        grounded = ground(raw, passages) if self.model is not None else raw
-        grounded = " ".join(filter(None, [grounded, differing_figures(question, grounded, passages)]))
-        text, order = renumber(grounded, len(passages))
-        if not order:
-            return Answer(question, REFUSAL, [], True, query, passages)
-        cited = [citation(new, passages[old - 1]) for new, old in enumerate(order, start=1)]
-        uncited = [p for i, p in enumerate(passages, start=1) if i not in order]
-        return Answer(question, text, cited, False, query, uncited)
+    def refusal(self, question: str, query: str, passages: list[Passage], articles: dict[str, Article]) -> Answer:
+        return Answer(question, REFUSAL, [], True, query, passages, "refusal", articles)
+
+    def extract(self, query: str, passages: list[Passage], articles: dict[str, Article]) -> Answer | None:
+        """The best passage quoted, when nothing in it rules it out (another speaker, another year)."""
+        passage = passages[0]
+        article = articles[passage.doc_id]
+        if context_problems(query, passage, article, passage.focus_start):
+            return None
+        focus = article.text[passage.focus_start:passage.focus_end]
+        text = f"{EXTRACT_LEAD} “{trimmed(focus)}” [1]"
+        return Answer(query, text, [citation(1, passage)], False, query, passages[1:], "extract", articles)
+
+    def compose(self, question: str, query: str, checked: Checked, passages: list[Passage],
+                articles: dict[str, Article]) -> Answer:
+        """The answer text from a checked claim, with any disagreeing sources named and cited."""
+        floor = passages[0].score - self.settings.conflict_margin
+        others = other_values(checked, query, passages, articles, floor)
+        order = [checked.passage] + [o.passage for o in others]
+        number_of = {p: n for n, p in enumerate(order, start=1)}
+        text = statement(checked, 1)
+        note = disagreement_note(checked, others, passages, number_of)
+        if note:
+            text = f"{text} {note}"
+        cited = [citation(number_of[p], passages[p - 1]) for p in order]
+        for c in cited:  # the cited sentence is the one that holds the words
+            if c.n == 1:
+                c.focus_start, c.focus_end = checked.sentence_start, checked.sentence_end
+        uncited = [p for i, p in enumerate(passages, start=1) if i not in number_of]
+        return Answer(question, text, cited, False, query, uncited, "answer", articles)
 
 
 def ask(question: str, index: str | Path | None = None, backend: str | None = None,

@@ -1,108 +1,191 @@
-"""Pick the sentences that matter from the retrieved excerpts: small, exact passages for the answer."""
+"""Select passages: score every sentence of the retrieved excerpts, keep the few most likely to answer.
+
+Each sentence gets a handful of features (meaning and word overlap with the question, where its
+excerpt ranked, whether it names the kind of thing the question asks for, ...) and a linear score
+whose weights were fitted on NewsQA dev questions (benchmarks/fit_sentence_scorer.py); the bundled
+articles played no part in it. A passage is one sentence, with the sentence before it kept as
+context so that "he" and "the minister" keep their referent.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
 
 from ..index.embed import Embedder
 from ..records import Article, Excerpt, Passage
+from ..text.nlp import content_words, entities, numbers, same_name, word_weight
 from ..text.sentences import split_sentences
-from ..text.terms import term_overlap
+from ..text.terms import search_terms
 
-KEYWORD_WEIGHT = 0.15  # share of question terms found in the sentence, added to its cosine
-QUANTITY_WEIGHT = 0.2  # for "how long / how many" questions, sentences that state a quantity
-QUANTITY_QUESTION_RE = re.compile(r"\bhow (long|many|much|often|far|big|large|old)\b", re.IGNORECASE)
-NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?"
-QUANTITY_RE = re.compile(
-    rf"\b(?:more than |less than |about |nearly |over |some )?(?:\d[\d,.]*(?: \d/\d)?|{NUMBER_WORDS})"
-    r"(?:[- ](?:and a half[- ])?(?:hours?|days?|weeks?|months?|years?|minutes?|percent|%|"
-    r"sanctions|people|visitors|million|billion))?\b", re.IGNORECASE)
+# The question words and the entity labels (spaCy's OntoNotes set) an answer to them would carry.
+ANSWER_TYPES = {
+    "how many": {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"},
+    "how much": {"MONEY", "QUANTITY", "PERCENT", "CARDINAL"},
+    "how long": {"DATE", "TIME", "QUANTITY"},
+    "how old": {"DATE", "CARDINAL"},
+    "what year": {"DATE"},
+    "what date": {"DATE"},
+    "when": {"DATE", "TIME"},
+    "where": {"GPE", "LOC", "FAC", "ORG"},
+    "who": {"PERSON", "ORG", "NORP", "GPE"},
+    "whom": {"PERSON", "ORG", "NORP"},
+    "whose": {"PERSON", "ORG", "NORP"},
+}
+ANSWER_TYPE_RE = re.compile(r"\b(" + "|".join(sorted(ANSWER_TYPES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+SPEECH_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(?:s|ed)?|claim(?:s|ed)?|think|thinks|"
+                       r"thought|believe[sd]?|argue[sd]?|warn(?:s|ed)?|accuse[sd]?)\b", re.IGNORECASE)
+QUOTE_RE = re.compile(r"[\"“”]")
+
+FEATURES = ("cosine", "weighted_overlap", "weighted_overlap_context", "term_overlap", "bigram_overlap",
+            "excerpt_rank", "excerpt_score", "article_rank", "position", "lead", "length", "numbers_match",
+            "speech_match", "answer_type", "names_match")
+# Fitted by benchmarks/fit_sentence_scorer.py (listwise logistic regression on NewsQA dev questions).
+WEIGHTS = np.array([1.479, 1.015, 1.041, 1.662, 0.658, 1.004, 1.164, 1.049, -0.912, 0.877, 0.641, 0.283, 0.259, 1.288,
+                    0.092], dtype=np.float32)
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+TYPED_CANDIDATES = 12  # sentences whose entities are looked at (the best by the other features)
 
 
-def quantities(text: str, with_unit: bool = False) -> dict[str, str]:
-    """Quantities stated in text ("four-hour", "5 1/2-hour", "more than 100"): normalised -> as written."""
-    found = {}
-    for match in QUANTITY_RE.finditer(text):
-        phrase = match.group(0)
-        has_unit = any(c.isalpha() for c in phrase.split()[-1].split("-")[-1]) and not phrase.isalpha() or " " in phrase.strip() or "-" in phrase
-        if (any(c.isdigit() for c in phrase) and not with_unit) or has_unit:
-            found[phrase.lower().replace("-", " ")] = phrase
-    return found
+def answer_type(question: str) -> set[str]:
+    """The entity labels an answer to the question would carry (empty when the question does not say)."""
+    match = ANSWER_TYPE_RE.search(question)
+    return ANSWER_TYPES[match.group(1).lower()] if match else set()
 
 
 @dataclass
 class Sentence:
+    """A sentence of a retrieved excerpt: where it is, the sentence before it, and how well it answers."""
+
     excerpt: Excerpt
     start: int  # offsets into the article's text
     end: int
+    text: str
+    before: str = ""  # the previous sentence of the article, for who-said-what
+    before_start: int = -1
+    features: np.ndarray = field(default_factory=lambda: np.zeros(len(FEATURES), np.float32))
     score: float = 0.0
 
 
-def sentences_of(excerpts: list[Excerpt]) -> list[Sentence]:
-    """The sentences of the excerpts, each once (neighbouring chunks overlap)."""
+def sentences_of(excerpts: list[Excerpt], articles: dict[str, Article]) -> list[Sentence]:
+    """The sentences of the excerpts, each once (neighbouring chunks overlap), with their previous sentence."""
     seen: set[tuple[str, int]] = set()
     result = []
     for excerpt in excerpts:
-        for s, e in split_sentences(excerpt.text):
-            key = (excerpt.doc_id, excerpt.start + s)
-            if key not in seen:
-                seen.add(key)
-                result.append(Sentence(excerpt, excerpt.start + s, excerpt.start + e))
+        article = articles[excerpt.doc_id].text
+        spans = [(excerpt.start + s, excerpt.start + e) for s, e in split_sentences(excerpt.text)]
+        for index, (start, end) in enumerate(spans):
+            if (excerpt.doc_id, start) in seen:
+                continue
+            seen.add((excerpt.doc_id, start))
+            if index:
+                before_start, before_end = spans[index - 1]
+            else:
+                previous = split_sentences(article[max(0, start - 400):start])
+                offset = max(0, start - 400)
+                before_start, before_end = ((offset + previous[-1][0], offset + previous[-1][1]) if previous
+                                            else (-1, -1))
+            before = article[before_start:before_end] if before_start >= 0 else ""
+            result.append(Sentence(excerpt, start, end, article[start:end], before, before_start))
     return result
+
+
+def weighted_share(question_words: list[str], text: str) -> float:
+    """Share of the question's word weight that the text repeats (rare words count more)."""
+    total = sum(word_weight(w) for w in question_words)
+    present = set(content_words(text))
+    return sum(word_weight(w) for w in question_words if w in present) / total if total else 0.0
+
+
+def bigrams(words: list[str]) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:]))
 
 
 def score_sentences(question: str, sentences: list[Sentence], articles: dict[str, Article],
                     embedder: Embedder) -> None:
-    """Set each sentence's relevance: cosine to the question plus a bonus for shared terms."""
+    """Fill in each sentence's features and score."""
     if not sentences:
         return
-    texts = [articles[s.excerpt.doc_id].text[s.start:s.end] for s in sentences]
-    vectors = embedder.embed([question] + texts)
+    vectors = embedder.embed([question] + [s.text for s in sentences])
     cosines = vectors[1:] @ vectors[0]
-    wants_quantity = bool(QUANTITY_QUESTION_RE.search(question))
-    for sentence, text, cosine in zip(sentences, texts, cosines):
-        sentence.score = float(cosine) + KEYWORD_WEIGHT * term_overlap(question, text)
-        if wants_quantity and quantities(text):
-            sentence.score += QUANTITY_WEIGHT
+    question_words = [w for w in dict.fromkeys(content_words(question)) if word_weight(w) > 2.5]
+    question_terms = set(search_terms(question))
+    question_bigrams = bigrams(search_terms(question))
+    question_numbers = numbers(question)
+    question_names = [text for text, label in entities(question) if label in NAME_LABELS]
+    asks_speech = bool(SPEECH_RE.search(question))
+    doc_order = list(dict.fromkeys(s.excerpt.doc_id for s in sorted(sentences, key=lambda s: s.excerpt.rank)))
+    for sentence, cosine in zip(sentences, cosines):
+        article = articles[sentence.excerpt.doc_id]
+        terms = search_terms(sentence.text)
+        context = " ".join((article.title, sentence.before, sentence.text))
+        position = sentence.start / max(1, len(article.text))
+        window_numbers = numbers(context) | numbers(article.date or "")
+        sentence.features[:13] = (
+            float(cosine),
+            weighted_share(question_words, sentence.text),
+            weighted_share(question_words, context),
+            len(question_terms & set(terms)) / len(question_terms) if question_terms else 0.0,
+            len(question_bigrams & bigrams(terms)) / len(question_bigrams) if question_bigrams else 0.0,
+            1.0 / sentence.excerpt.rank,
+            float(sentence.excerpt.score),
+            1.0 / (1 + doc_order.index(sentence.excerpt.doc_id)),
+            position,
+            1.0 if sentence.start < 400 else 0.0,
+            math.log1p(len(sentence.text.split())),
+            1.0 if question_numbers <= window_numbers else 0.0,
+            1.0 if asks_speech and QUOTE_RE.search(sentence.text) else 0.0,
+        )
+        sentence.features[14] = (sum(same_name(name, context) for name in question_names) / len(question_names)
+                                 if question_names else 1.0)
+        sentence.score = float(sentence.features @ WEIGHTS)
+    wanted = answer_type(question)
+    if wanted:
+        asked = {text.lower() for text, _ in entities(question)}
+        for sentence in sorted(sentences, key=lambda s: -s.score)[:TYPED_CANDIDATES]:
+            new = [t for t, label in entities(sentence.text) if label in wanted and t.lower() not in asked]
+            sentence.features[13] = 1.0 if new else 0.0
+            sentence.score = float(sentence.features @ WEIGHTS)
 
 
-def is_heading(sentence: str) -> bool:
-    """A section heading ("Key Points:", "3. Day 1 – Shanghai:") says too little to answer from."""
-    return sentence.rstrip().endswith(":") or len(sentence.split()) < 5
+def rank_sentences(question: str, excerpts: list[Excerpt], articles: dict[str, Article],
+                   embedder: Embedder) -> list[Sentence]:
+    """Every sentence of the excerpts, best answer first (an exact repeat of a better one is dropped)."""
+    sentences = sentences_of(excerpts, articles)
+    score_sentences(question, sentences, articles, embedder)
+    ranked, seen = [], set()
+    for sentence in sorted(sentences, key=lambda s: -s.score):
+        key = " ".join(content_words(sentence.text))
+        if key and key not in seen:
+            seen.add(key)
+            ranked.append(sentence)
+    return ranked
+
+
+def as_passage(sentence: Sentence, rank: int, context: bool = True) -> Passage:
+    """The sentence as a citable passage: its text is the sentence (with the one before when context)."""
+    start = sentence.before_start if context and sentence.before_start >= 0 else sentence.start
+    article_text = sentence.before + (" " if sentence.before else "") + sentence.text
+    text = article_text if start != sentence.start else sentence.text
+    fields = dict(asdict(sentence.excerpt), rank=rank, score=sentence.score, start=start, end=sentence.end,
+                  focus_start=sentence.start, focus_end=sentence.end)
+    fields["text"] = text
+    return Passage(**fields)
 
 
 def select_passages(question: str, excerpts: list[Excerpt], articles: dict[str, Article], embedder: Embedder,
-                    max_passages: int = 4, neighbours: int = 1) -> list[Passage]:
-    """One window per excerpt, in retrieval order: the excerpt's best sentence plus its neighbours.
-
-    Each passage's score is its best sentence's relevance; text == article.text[start:end].
-    """
-    sentences = sentences_of(excerpts)
-    score_sentences(question, sentences, articles, embedder)
-    by_doc: dict[str, list[Sentence]] = {}
-    for sentence in sorted(sentences, key=lambda s: s.start):
-        by_doc.setdefault(sentence.excerpt.doc_id, []).append(sentence)
-    passages: list[Passage] = []
-    covered: set[tuple[str, int]] = set()
-    for excerpt in excerpts:
-        if len(passages) == max_passages:
-            break
-        group = by_doc[excerpt.doc_id]
-        inside = [s for s in group if excerpt.start <= s.start < excerpt.end and (s.excerpt.doc_id, s.start) not in covered
-                  and not is_heading(articles[excerpt.doc_id].text[s.start:s.end])]
-        if not inside:
-            continue
-        best = max(inside, key=lambda s: s.score)
-        at = group.index(best)
-        window = [s for s in group[max(0, at - neighbours):at + neighbours + 1]
-                  if (s.excerpt.doc_id, s.start) not in covered]
-        start, end = min(s.start for s in window), max(s.end for s in window)
-        covered.update((s.excerpt.doc_id, s.start) for s in window)
-        fields = dict(asdict(excerpt), rank=len(passages) + 1, score=best.score,
-                      text=articles[excerpt.doc_id].text[start:end], start=start, end=end,
-                      focus_start=best.start, focus_end=best.end)
-        passages.append(Passage(**fields))
+                    max_passages: int = 4) -> list[Passage]:
+    """The best sentences as passages (text == article.text[start:end]), best first."""
+    ranked = rank_sentences(question, excerpts, articles, embedder)
+    passages = []
+    for sentence in ranked[:max_passages]:
+        passage = as_passage(sentence, len(passages) + 1)
+        article = articles[passage.doc_id].text
+        passage.text = article[passage.start:passage.end]
+        passages.append(passage)
     return passages
 
 

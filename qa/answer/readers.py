@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ..registry import Registry
 from ..records import Passage
 from .models import ChatModel, LlamaCppModel, OpenAICompatibleModel
+from .conflicts import outlet_of
 from .prompt import answer_messages
 
 BACKENDS: Registry = Registry("answer back end")
@@ -24,7 +25,7 @@ class Reader:
     name = "reader"
     model: ChatModel | None = None
 
-    def draft(self, question: str, passages: list[Passage], max_tokens: int = 160) -> Iterator[str]:
+    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
         raise NotImplementedError
 
     def warm(self) -> None:
@@ -38,8 +39,9 @@ class ModelReader(Reader):
         self.model = model
         self.name = model.name
 
-    def draft(self, question: str, passages: list[Passage], max_tokens: int = 160) -> Iterator[str]:
-        yield from self.model.stream(answer_messages(question, passages), max_tokens)
+    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
+        outlets = [outlet_of(p.source) for p in passages]
+        yield from self.model.stream(answer_messages(question, passages, outlets), max_tokens)
 
     def warm(self) -> None:
         self.model.warm()
@@ -47,20 +49,15 @@ class ModelReader(Reader):
 
 @BACKENDS.register("extractive")
 class ExtractiveReader(Reader):
-    """No model: the best passage's key sentence, and the best from another article when it is close."""
+    """No model: the answer is the best-matching sentence, quoted, when it is strong enough."""
 
     name = "extractive"
 
     def __init__(self, **_):
         pass
 
-    def draft(self, question: str, passages: list[Passage], max_tokens: int = 160) -> Iterator[str]:
-        if not passages:
-            return
-        picks = [passages[0]]
-        others = [p for p in passages[1:] if p.doc_id != passages[0].doc_id and p.score >= passages[0].score - 0.1]
-        picks += others[:1]
-        yield " ".join(f"{p.focus.strip()} [{passages.index(p) + 1}]" for p in picks)
+    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
+        return iter(())
 
 
 @BACKENDS.register("llama")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -32,26 +31,44 @@ def answerer(seeds_index, real_embedder, model):
     return Answerer(Retriever.load(seeds_index, embedder=real_embedder), ModelReader(model))
 
 
-def assert_well_cited(answer, retriever):
+def assert_well_cited(answer):
     assert not answer.refused, answer.answer
     numbers = cited_numbers(answer.answer)
     assert numbers and sorted(set(numbers)) == [c.n for c in answer.citations]
-    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
     assert list(dict.fromkeys(numbers)) == sorted(set(numbers))  # numbered in order of first use
     for c in answer.citations:
-        assert retriever.store.data.articles[c.doc_id].text[c.start:c.end] == c.text
+        assert answer.articles[c.doc_id].text[c.start:c.end] == c.text
 
 
 @pytest.mark.parametrize("question,fact", [
     ("Which German chancellor visited Beijing shortly before Blinken?", "Scholz"),
-    ("At which state guesthouse did Wang Yi welcome Blinken?", "Diaoyutai"),
+    ("Where did Wang Yi welcome Blinken?", "Diaoyutai"),
     ("How many sanctions already exist on Chinese individuals and entities?", "more than 100"),
+    ("Who did Blinken meet in Shanghai?", "Chen Jining"),
 ])
 def test_real_questions_get_the_fact_with_valid_citations(answerer, question, fact):
     answer = answerer.ask(question)
     assert fact.lower() in answer.answer.lower(), answer.answer
-    assert_well_cited(answer, answerer.retriever)
+    assert "Great Hall" not in answer.answer  # where Xi, not Wang Yi, received Blinken
+    assert_well_cited(answer)
     assert any(fact.lower() in c.text.lower() for c in answer.citations)
+
+
+def test_a_yes_no_question_is_answered_with_the_fact_that_decides_it(answerer):
+    answer = answerer.ask("Did Xi Jinping say the US and China should be rivals?")
+    assert not answer.answer.lower().startswith("yes"), answer.answer
+    assert "partners rather than" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
+def test_words_of_another_speaker_are_not_attributed_to_blinken(answerer):
+    answer = answerer.ask("How did Blinken describe the US-China relationship?")
+    assert "beginning to stabilize" not in answer.answer, answer.answer  # Wang Yi's words
+
+
+def test_an_answer_never_just_names_a_passage(answerer):
+    answer = answerer.ask("Where did Biden and Xi last meet in person?")
+    assert answer.refused or ("passage [" not in answer.answer.lower() and answer.answer.count("“") >= 1), answer.answer
 
 
 def test_question_the_articles_cannot_answer_is_refused(answerer):
@@ -61,20 +78,15 @@ def test_question_the_articles_cannot_answer_is_refused(answerer):
 
 def test_disagreeing_articles_are_both_cited(answerer):
     answer = answerer.ask("How long did Blinken's meeting with Wang Yi last?")
-    assert_well_cited(answer, answerer.retriever)
-    assert len({c.doc_id for c in answer.citations}) >= 2, answer.answer
-    durations = re.findall(r"four|5 1/2|five and a half|six", answer.answer, re.IGNORECASE)
-    assert len(set(d.lower() for d in durations)) >= 2, answer.answer
+    assert_well_cited(answer)
+    assert len({c.doc_id for c in answer.citations}) >= 2 and "disagree" in answer.answer, answer.answer
 
 
 def test_follow_up_question_is_rewritten_and_answered(answerer):
     first = answerer.ask("Who did Blinken meet in Shanghai?")
-    follow = answerer.ask("What did he say?", [(first.question, first.answer)])
-    standalone = follow.standalone_question
-    assert standalone != "What did he say?" and standalone.endswith("?")
-    assert "blinken" in standalone.lower() and not standalone.lower().startswith("what did he")
-    assert not follow.refused
-    assert_well_cited(follow, answerer.retriever)
+    follow = answerer.ask("What did he say about relations?", [(first.question, first.answer)])
+    assert follow.standalone_question == "What did Blinken say about relations?"
+    assert follow.refused or "stabilizing trend" not in follow.answer  # Chen Jining's words, not Blinken's
 
 
 def test_injected_instructions_in_an_article_do_not_steer_the_answer(tmp_path, real_embedder, model):
@@ -112,8 +124,8 @@ def test_openai_compatible_endpoint_against_a_real_llama_cpp_server(seeds_index,
         remote = OpenAICompatibleModel(f"http://127.0.0.1:{port}/v1", "qwen-local")
         answerer = Answerer(Retriever.load(seeds_index, embedder=real_embedder), ModelReader(remote))
         answer = answerer.ask("Which German chancellor visited Beijing shortly before Blinken?")
-        assert "Scholz" in answer.answer
-        assert_well_cited(answer, answerer.retriever)
+        assert "Scholz" in answer.answer and answer.kind == "answer"
+        assert_well_cited(answer)
     finally:
         server.terminate()
         server.wait(30)

@@ -127,7 +127,10 @@ def test_upload_of_another_file_type_is_refused(page, app_url, tmp_path):
     path.write_bytes(b"MZ\x90\x00 not an article")
     page.get_by_role("tab", name="Articles").click()
     page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.wait_for_timeout(2000)
+    page.wait_for_function("() => document.querySelector('#articles-status')?.innerText.includes('payload.exe')",
+                           timeout=30000)
+    status = page.locator("#articles-status").inner_text()
+    assert "payload.exe: not an article file" in status or "Invalid file type" in status, status
     assert not (app_url[1] / "articles" / "payload.exe").exists()
     assert "payload.exe" not in page.locator("#articles").inner_text()
 

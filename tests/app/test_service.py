@@ -80,7 +80,10 @@ def test_damaged_index_or_one_from_another_model_is_rebuilt_on_start(seeds, tmp_
 
 
 @pytest.mark.model
-def test_chat_keeps_answering_while_the_index_is_updated(tmp_path, real_embedder):
+def test_chat_keeps_answering_while_the_index_is_updated(tmp_path, real_embedder, monkeypatch):
+    """The update is held just before it publishes: answers meanwhile come whole from the old index."""
+    from qa.stores.folder import FolderWriter
+
     articles = tmp_path / "articles"
     shutil.copytree(SEEDS, articles)
     chat = ChatService(articles, tmp_path / "index", embedder=real_embedder)
@@ -92,15 +95,23 @@ def test_chat_keeps_answering_while_the_index_is_updated(tmp_path, real_embedder
                  "text": "The Zorbl lantern festival opened on Saturday with four thousand paper lanterns."})
     (articles / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
 
+    staged, release = threading.Event(), threading.Event()
+    publish = FolderWriter.publish
+
+    def held_publish(self, manifest):
+        staged.set()
+        assert release.wait(60)
+        publish(self, manifest)
+
+    monkeypatch.setattr(FolderWriter, "publish", held_publish)
     update = threading.Thread(target=chat.ensure_index, kwargs={"progress": False})
     update.start()
-    during = []
-    while update.is_alive():
-        answer = final(chat.answer("How long did Blinken's meeting with Wang Yi last?", []))
-        during.append(answer)
-    update.join()
-    assert during and all(a.citations and not a.refused for a in during)
+    assert staged.wait(120)  # all 151 articles are embedded and staged, not yet published
+    during = [final(chat.answer("How many lanterns opened the Zorbl festival?", [])) for _ in range(3)]
+    release.set()
+    update.join(60)
     assert all(c.doc_id.startswith("00") for a in during for c in a.citations)  # the old index, whole
+    assert all(a.articles and all(c.doc_id in a.articles for c in a.citations) for a in during)
     after = final(chat.answer("How many lanterns opened the Zorbl festival?", []))
     assert [c.doc_id for c in after.citations][:1] == ["lantern"]
     assert len(read_index(tmp_path / "index").articles) == 5 + 151

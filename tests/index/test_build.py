@@ -122,26 +122,6 @@ def test_empty_folder_builds_an_empty_index(tmp_path, fake_embedder):
     assert Retriever.load(tmp_path / "index", embedder=fake_embedder).search("anything") == []
 
 
-def test_search_modes_and_filters(tmp_path, fake_embedder):
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    rows = [{"id": "old", "title": "Harbour", "text": "The harbour reopened.", "date": "2023-01-05", "url": "https://a.example/1"},
-            {"id": "new", "title": "Harbour", "text": "The harbour closed again.", "date": "2024-06-01", "url": "https://b.example/2"},
-            {"id": "none", "title": "Harbour", "text": "Harbour without date."}]
-    (articles / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
-    build(articles, tmp_path / "index", fake_embedder)
-    from qa.records import Filters
-
-    retriever = Retriever.load(tmp_path / "index", embedder=fake_embedder)
-    for mode in ("dense", "bm25", "hybrid"):
-        assert {e.doc_id for e in retriever.search("harbour", k=5, mode=mode)} == {"old", "new", "none"}
-    assert [e.doc_id for e in retriever.search("harbour", filters=Filters(date_from="2024-01-01"))] == ["new"]
-    assert [e.doc_id for e in retriever.search("harbour", filters=Filters(date_to="2023-12-31"))] == ["old"]
-    assert [e.doc_id for e in retriever.search("harbour", filters=Filters(sources=("a.example",)))] == ["old"]
-    with pytest.raises(ValueError, match="unknown search mode"):
-        retriever.search("harbour", mode="magic")
-
-
 def test_reranker_slot_reorders_by_the_scores_it_is_given(seeds, tmp_path, fake_embedder):
     from qa.retrieve.rerank import Reranker
 

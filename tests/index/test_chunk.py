@@ -51,8 +51,9 @@ def test_chunks_point_at_exact_text_and_respect_the_budget(seed_articles):
 
 def test_neighbouring_chunks_overlap_by_whole_sentences(seed_articles):
     chunks = chunk_article(seed_articles[1], ChunkSettings(chunk_tokens=100, overlap_tokens=40))
+    assert len(chunks) >= 4
     overlaps = [b.start < a.end for a, b in zip(chunks, chunks[1:])]
-    assert sum(overlaps) >= len(overlaps) // 2
+    assert sum(overlaps) >= len(overlaps) // 2 and any(overlaps)
     sentence_starts = {s for s, _ in split_sentences(seed_articles[1].text)}
     assert all(c.start in sentence_starts for c in chunks)
 
@@ -87,6 +88,7 @@ def test_chunks_the_embedder_would_truncate_are_recut(seed_articles):
     assert all(c.text == article.text[c.start:c.end] for c in chunks)
 
 
+@pytest.mark.model
 def test_real_tokenizer_limit_holds_for_long_titles(real_embedder):
     title = "A very long headline " * 20
     article = Article(doc_id="t", title=title.strip(), text="Sentence number one is here. " * 200, source="t")

@@ -1,0 +1,131 @@
+"""The answer benchmark: seeds, RGB (noise, conflict, rejection) and NewsQA, asked end to end.
+
+    .venv/bin/python benchmarks/answers.py                       # all sets, bundled model
+    .venv/bin/python benchmarks/answers.py --sets rgb --backend extractive
+    .venv/bin/python benchmarks/answers.py --sets newsqa --newsqa-sample 100
+    .venv/bin/python benchmarks/answers.py --rgb OTHER.jsonl --newsqa-questions OTHER.jsonl   # other halves
+
+Prints, per set (and per RGB use): right (the answer contains an expected answer and cites a
+passage that holds it), named but uncited, refused, answered wrong (the worst outcome), refusals of
+unanswerable questions, for RGB conflicts whether both values are named (and flagged) or only the
+false one, and the median seconds per answer. Each answer is written to
+benchmarks/.work/answers-SET.jsonl for reading. Data sets are read from ../shared, never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "benchmarks"
+WORK = ROOT / "benchmarks" / ".work"
+
+
+def index_of(articles: Path, index: Path, embedder) -> Path:
+    from qa.index.build import build_index
+
+    build_index(articles, index, model=embedder, log=lambda message: None)
+    return index
+
+
+def jsonl_folder(rows: list[dict], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "articles.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    return folder
+
+
+def save(name: str, outcomes) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    with open(WORK / f"answers-{name}.jsonl", "w") as out:
+        for o in outcomes:
+            out.write(json.dumps({"id": o.case.id, "question": o.case.question, "answer": o.answer,
+                                  "refused": o.refused, "right": o.right, "wrong": o.wrong,
+                                  "expected": o.case.parts, "false": o.case.false_parts,
+                                  "seconds": round(o.seconds, 2)}, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="seeds,rgb,newsqa", help="comma-separated: seeds, rgb, newsqa")
+    parser.add_argument("--backend", default=None, help="answer back end (default: QA_ANSWER_BACKEND or llama)")
+    parser.add_argument("--gguf", default=None, help="another GGUF for the llama back end")
+    parser.add_argument("--seeds-questions", default=str(ROOT / "eval" / "seeds.jsonl"))
+    parser.add_argument("--rgb", default=str(SHARED / "rgb" / "dev.jsonl"), help="RGB items (JSONL)")
+    parser.add_argument("--rgb-uses", default="noise,conflict,rejection")
+    parser.add_argument("--rgb-scope", choices=("item", "corpus"), default="item",
+                        help="index each item's snippets alone (as RGB gives them), or all items' together")
+    parser.add_argument("--rgb-limit", type=int, default=None)
+    parser.add_argument("--newsqa-articles", default=str(SHARED / "newsqa" / "articles.jsonl"))
+    parser.add_argument("--newsqa-questions", default=str(SHARED / "newsqa" / "questions.dev.jsonl"))
+    parser.add_argument("--newsqa-sample", type=int, default=100, help="fixed random sample size (seed 0)")
+    parser.add_argument("--newsqa-offset", type=int, default=0, help="skip this many of the sample")
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        help="an AnswerSettings field, NAME=VALUE (e.g. --set quote_relevance=inf)")
+    args = parser.parse_args()
+
+    from qa import Retriever
+    from qa.answer.answerer import Answerer, AnswerSettings
+    from qa.answer.readers import answer_backend
+    from qa.config import DEFAULT_MODEL
+    from qa.evaluate import answers as bench
+    from qa.index.embed import embedder_for
+
+    embedder = embedder_for(DEFAULT_MODEL)
+    reader = answer_backend(args.backend, args.gguf)
+    reader.warm()
+    print(f"reader: {reader.name}")
+    sets = args.sets.split(",")
+
+    settings = AnswerSettings(**{k: float(v) if k != "max_passages" and k != "k" else int(v)
+                                 for k, v in (o.split("=", 1) for o in args.overrides)})
+    print(f"settings: {settings}")
+
+    def answerer(index: Path) -> Answerer:
+        return Answerer(Retriever.load(index, embedder=embedder), reader, settings)
+
+    if "seeds" in sets:
+        index = index_of(ROOT / "seeds", WORK / "seeds" / "index", embedder)
+        outcomes = bench.run_cases(bench.seeds_cases(args.seeds_questions), answerer(index).ask, label="seeds")
+        save("seeds", outcomes)
+        print(bench.format_figures("seeds", bench.summarise(outcomes)), flush=True)
+
+    if "rgb" in sets:
+        items = bench.rgb_items(args.rgb)[: args.rgb_limit]
+        for use in args.rgb_uses.split(","):
+            outcomes = []
+            with tempfile.TemporaryDirectory(dir=WORK) as scratch:
+                if args.rgb_scope == "corpus":
+                    rows = [row for item in items for row in bench.rgb_articles(item, use)]
+                    index = index_of(jsonl_folder(rows, Path(scratch) / "articles"), Path(scratch) / "index", embedder)
+                    outcomes = bench.run_cases([bench.rgb_case(i, use) for i in items], answerer(index).ask,
+                                               label=f"rgb {use}")
+                else:
+                    for item in items:
+                        folder = Path(scratch) / str(item["id"])
+                        index = index_of(jsonl_folder(bench.rgb_articles(item, use), folder / "articles"),
+                                         folder / "index", embedder)
+                        outcomes += bench.run_cases([bench.rgb_case(item, use)], answerer(index).ask, progress=False)
+            save(f"rgb-{use}", outcomes)
+            print(bench.format_figures(f"rgb {use}", bench.summarise(outcomes)), flush=True)
+
+    if "newsqa" in sets:
+        folder = WORK / "newsqa"
+        articles = folder / "articles"
+        articles.mkdir(parents=True, exist_ok=True)
+        link = articles / "articles.jsonl"
+        if not link.exists():
+            link.symlink_to(Path(args.newsqa_articles).resolve())
+        index = index_of(articles, folder / "index", embedder)
+        cases = bench.newsqa_cases(args.newsqa_questions, args.newsqa_sample)[args.newsqa_offset:]
+        outcomes = bench.run_cases(cases, answerer(index).ask, label="newsqa")
+        save("newsqa", outcomes)
+        print(bench.format_figures("newsqa", bench.summarise(outcomes)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""Claim checking in code: what the reader drafted is kept only where its cited passage says it.
+
+A draft is "words [n]". The words must be copied from passage n (or, found in another passage,
+they are cited there instead); a reply that only names a passage, repeats the question or is a
+bare yes/no fails; numbers the question asks about must be in the cited article; and "what did X
+say" is answered only from a sentence whose speaker is X. The answer is then built by code around
+the checked words and the verbatim sentence that holds them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import Article, Passage
+from ..text.nlp import content_words, entities, numbers, same_name, speakers, word_weight
+from ..text.sentences import split_sentences
+from .citations import MARKER_RE, cited_numbers
+
+YES_NO_RE = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|"
+                       r"might|must)\b", re.IGNORECASE)
+POLARITY_RE = re.compile(r"^\s*(yes|no)\b[\s,.:;—–-]*", re.IGNORECASE)
+NONE_RE = re.compile(r"^\W*(none|no answer|unknown|i (?:do not|don't|cannot|can't) (?:know|answer|find)|"
+                     r"not (?:stated|mentioned|given))\W*$", re.IGNORECASE)
+EMPTY_WORDS_RE = re.compile(r"^\W*(?:(?:the\s+)?(?:passage|sentence|source|article|excerpt|answer)s?\W*)*$",
+                            re.IGNORECASE)
+SPEECH_QUESTION_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(?:ed|s)?|characteri[sz]e[sd]?)\b",
+                                re.IGNORECASE)
+MAX_QUOTE_WORDS = 60
+
+
+def is_yes_no(question: str) -> bool:
+    return bool(YES_NO_RE.match(question))
+
+
+@dataclass
+class Claim:
+    """Words drafted as the answer, and the passage (1-based) they are said to come from."""
+
+    words: str
+    passage: int
+    polarity: str | None = None  # "Yes" / "No" for a yes-or-no question
+
+
+@dataclass
+class Checked:
+    """A claim that passed: the words as they stand in the article, and the sentence that holds them."""
+
+    words: str
+    passage: int
+    polarity: str | None
+    sentence_start: int  # article offsets of the sentence holding the words
+    sentence_end: int
+    sentence: str
+
+
+def parse_draft(draft: str, question: str) -> list[Claim]:
+    """The claims in a reply like "Olaf Scholz [2]" or "No, partners rather than rivals [1]"; [] for "none"."""
+    claims = []
+    for piece in re.split(r"\n+|;\s+(?=\S.*\[\d)", draft.strip()):
+        bare = MARKER_RE.sub("", piece).strip().strip('"“”').strip()
+        if not bare or NONE_RE.match(bare):
+            continue
+        numbers_cited = cited_numbers(piece)
+        polarity = None
+        if is_yes_no(question):
+            match = POLARITY_RE.match(bare)
+            if match:
+                polarity = match.group(1).capitalize()
+                bare = bare[match.end():].strip()
+        claims.append(Claim(bare.rstrip(".").strip(), numbers_cited[0] if numbers_cited else 0, polarity))
+    return claims
+
+
+def words_in(words: str, text: str) -> tuple[int, int] | None:
+    """Where words occur in text, ignoring case, spacing and punctuation at word edges; None if they don't."""
+    tokens = re.findall(r"\w+", words.lower())  # apostrophes, dots and quotes of any kind fall between words
+    if not tokens:
+        return None
+    pattern = r"\W+".join(re.escape(t) for t in tokens)
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+    return match.span() if match else None
+
+
+def sentence_around(article: Article, start: int, end: int) -> tuple[int, int]:
+    """The article sentence holding article.text[start:end]."""
+    for s, e in split_sentences(article.text):
+        if s <= start < e:
+            return s, max(e, min(end, len(article.text)))
+    return start, end
+
+
+def problems(claim: Claim, question: str, passage: Passage, article: Article) -> list[str]:
+    """Why the claim cannot stand on this passage; [] when it can."""
+    found: list[str] = []
+    words = claim.words
+    if not words and claim.polarity:
+        found.append("a bare yes or no")
+    elif not words or EMPTY_WORDS_RE.match(words):
+        found.append("names no fact, only a passage")
+    elif set(content_words(words)) <= set(content_words(question)) and claim.polarity is None:
+        found.append("repeats the question")
+    if found:
+        return found
+    span = words_in(words, passage.text)
+    if span is None:
+        found.append("not in the cited passage")
+        return found
+    return context_problems(question, passage, article, passage.start + span[0])
+
+
+def context_problems(question: str, passage: Passage, article: Article, at: int) -> list[str]:
+    """Why the sentence at article offset `at` cannot answer the question: a year or number the question
+    names that the passage never mentions; another speaker than the one the question asks about."""
+    found = []
+    s, e = sentence_around(article, at, at)
+    before = article.text[max(0, s - 600):s]
+    window = " ".join((article.title, article.date or "", before[-300:], passage.text, article.text[s:e]))
+    asked_numbers = numbers(question)
+    if asked_numbers - numbers(window):
+        found.append(f"the passage is not about {', '.join(sorted(asked_numbers - numbers(window)))}")
+    missing = [name for name, label in entities(question) if label == "PERSON" and not same_name(name, window)]
+    if missing:
+        found.append(f"the passage does not mention {missing[0]}")
+    speaker = asked_speaker(question)
+    if speaker:
+        named = speakers(article.text[s:e], before)
+        if named and not any(same_name(speaker, n) for n in named):
+            found.append(f"said by {named[0]}, not {speaker}")
+    return found
+
+
+NEGATION_RE = re.compile(r"\b(?:not|no|never|nor|neither|without|rather than|instead of)\s+(?:\w+\s+){0,2}$|n't\s+(?:\w+\s+){0,2}$",
+                         re.IGNORECASE)
+
+
+def denied(sentence: str, word: str) -> bool:
+    """Whether the sentence uses word only under a negation: "partners rather than rivals" denies "rivals"."""
+    spots = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\w*", sentence, re.IGNORECASE)]
+    return bool(spots) and all(NEGATION_RE.search(sentence[max(0, at - 40):at]) for at in spots)
+
+
+def decided_polarity(question: str, sentence: str, polarity: str) -> str:
+    """The yes/no the sentence supports: No when it denies what the question asks about, else the reader's."""
+    named = " ".join(t for t, _ in entities(question)).lower()
+    asked = [w for w in content_words(question) if word_weight(w) > 3.5 and w not in named]
+    if any(denied(sentence, w) for w in asked):
+        return "No"
+    return polarity
+
+
+def asked_speaker(question: str) -> str | None:
+    """X in "What did X say / How did X describe ...", when X is a name (not "the president")."""
+    if not SPEECH_QUESTION_RE.search(question):
+        return None
+    named = speakers(question)  # the subject of the question's own "say" / "describe"
+    return named[0] if named else None
+
+
+def check(claims: list[Claim], question: str, passages: list[Passage], articles: dict[str, Article]) -> list[Checked]:
+    """The claims that hold, each on the passage that holds it (a wrong [n] is moved to the right one)."""
+    kept = []
+    for claim in claims:
+        order = [claim.passage] if 1 <= claim.passage <= len(passages) else []
+        order += [n for n in range(1, len(passages) + 1) if n not in order]
+        for n in order:
+            passage = passages[n - 1]
+            article = articles[passage.doc_id]
+            if problems(claim, question, passage, article):
+                continue
+            span = words_in(claim.words, passage.text)
+            start, end = passage.start + span[0], passage.start + span[1]
+            s, e = sentence_around(article, start, end)
+            polarity = decided_polarity(question, article.text[s:e], claim.polarity) if claim.polarity else None
+            kept.append(Checked(article.text[start:end], n, polarity, s, e, article.text[s:e]))
+            break
+        else:
+            drawn = drawn_on(claim, question, passages, articles, order)
+            if drawn is not None:
+                kept.append(drawn)
+    return kept
+
+
+DRAWN_ON = 0.7  # share of a reply's word weight one sentence must hold for the reply to be read as quoting it
+
+
+def drawn_on(claim: Claim, question: str, passages: list[Passage], articles: dict[str, Article],
+             order: list[int]) -> Checked | None:
+    """The verbatim sentence a reply that is not a clean copy drew on, when one clearly holds its words
+    (a paraphrase, or the question's own words pointing at a sentence): the answer becomes that sentence."""
+    words = [w for w in re.findall(r"\w+", claim.words.lower()) if word_weight(w) > 2.5]
+    if not words:
+        return None
+    total = sum(word_weight(w) for w in words)
+    for n in order:
+        passage = passages[n - 1]
+        article = articles[passage.doc_id]
+        for s, e in split_sentences(passage.text):
+            present = set(re.findall(r"\w+", passage.text[s:e].lower()))
+            if sum(word_weight(w) for w in words if w in present) / total < DRAWN_ON:
+                continue
+            start = passage.start + s
+            if context_problems(question, passage, article, start):
+                continue
+            polarity = decided_polarity(question, passage.text[s:e], claim.polarity) if claim.polarity else None
+            return Checked("", n, polarity, start, passage.start + e, passage.text[s:e])
+    return None
+
+
+def first_problems(claims: list[Claim], question: str, passages: list[Passage],
+                   articles: dict[str, Article]) -> list[str]:
+    """Why the first claim failed on the passage it cited (for logs and tests)."""
+    if not claims:
+        return ["no claim"]
+    claim = claims[0]
+    if not 1 <= claim.passage <= len(passages):
+        return ["cites no passage it was given"]
+    passage = passages[claim.passage - 1]
+    return problems(claim, question, passage, articles[passage.doc_id])
+
+
+def trimmed(sentence: str, keep: str = "") -> str:
+    """The sentence, cut to about MAX_QUOTE_WORDS words around keep with "…" where text was left out."""
+    words = sentence.split()
+    if len(words) <= MAX_QUOTE_WORDS:
+        return sentence.strip()
+    at = sentence.lower().find(keep.lower()) if keep else -1
+    first = len(sentence[:at].split()) if at >= 0 else 0
+    start = max(0, min(first - MAX_QUOTE_WORDS // 3, len(words) - MAX_QUOTE_WORDS))
+    piece = " ".join(words[start:start + MAX_QUOTE_WORDS])
+    return ("…" if start else "") + piece + ("…" if start + MAX_QUOTE_WORDS < len(words) else "")
+
+
+def statement(checked: Checked, n: int) -> str:
+    """The answer sentence for a checked claim: the words, then the verbatim sentence they come from, cited."""
+    quote = trimmed(checked.sentence, checked.words).rstrip()
+    if checked.polarity:
+        return f"{checked.polarity}: “{quote}” [{n}]"
+    if not checked.words or len(content_words(checked.words)) >= 0.6 * len(content_words(checked.sentence)):
+        return f"“{quote}” [{n}]"
+    return f"{checked.words} — “{quote}” [{n}]"

