@@ -1,70 +1,179 @@
-"""Time to first token and to the full answer, median over ten questions about the bundled articles.
+"""Answer latency where people feel it: the real chat in headless Chromium, and in-process beside it.
 
-    .venv/bin/python benchmarks/answer_latency.py [--backend llama|openai|extractive] [--index index]
+    .venv/bin/python benchmarks/answer_latency.py [--backend llama] [--skip-browser] [--skip-in-process]
 
-Builds the index from seeds/ if needed, warms the model once (as the app does), then asks each
-question one at a time and prints per-question and median figures.
+Starts the app on the bundled articles with the configured back end (warm, as `make chat` leaves it),
+then asks 12 first questions, each followed by a follow-up in the same conversation, and records per
+question: time to the sources panel, to the first answer text on screen (the provisional quoted
+extract, when one is shown), and to the complete, checked answer. Then the same questions
+in-process (Answerer.stream), with the prompt tokens read and how many the model's cache held.
+Prints medians for first questions and follow-ups separately, against the targets.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [
-    "Which German chancellor visited Beijing shortly before Blinken?",
-    "At which state guesthouse did Wang Yi welcome Blinken?",
-    "How many sanctions already exist on Chinese individuals and entities?",
-    "How long did Blinken's meeting with Wang Yi last?",
-    "Who is Chen Jining?",
-    "What did Xi Jinping say about the relationship between China and the US?",
-    "Why does the US government want to ban TikTok?",
-    "Where did Xi and Blinken meet during the June 2023 visit?",
-    "What did Blinken say about Chinese support for Russia?",
-    "Who announced he would visit China in May?",
+sys.path.insert(0, str(ROOT))
+
+CONVERSATIONS = [
+    ("Which German chancellor visited Beijing shortly before Blinken?", "What did he discuss there?"),
+    ("Where did Wang Yi welcome Blinken?", "How long did they meet?"),
+    ("How many sanctions already exist on Chinese individuals and entities?", "Who imposed them?"),
+    ("Who did Blinken meet in Shanghai?", "What did he say about relations?"),
+    ("Who is Chen Jining?", "What did he say about relations?"),
+    ("Did Xi Jinping say the US and China should be rivals?", "What did he call the relationship?"),
+    ("Why does the US government want to ban TikTok?", "Which company owns it?"),
+    ("Where did Xi Jinping meet Blinken during the June 2023 visit?", "What did he emphasize there?"),
+    ("What did Blinken say about Chinese support for Russia?", "What did China provide to it?"),
+    ("Who announced he would visit China in May?", "When did he plan to go?"),
+    ("How long did Treasury Secretary Janet Yellen spend in China in early April?", "What did she discuss?"),
+    ("Which Commerce Secretary might visit China after Blinken's 2023 trip?", "When might she go?"),
 ]
+TARGETS = {"sources": 1.0, "first_text": 1.0, "final": 6.0}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+# Installed in the page before each question: records when the sources panel changes, when answer
+# text first shows in the newest bot bubble, and when that bubble holds the final (not provisional) answer.
+WATCH = """(before) => {
+  window.__t = {start: performance.now()};
+  const sources = document.querySelector('#sources');
+  const initial = sources.innerHTML;
+  const check = () => {
+    const now = performance.now();
+    if (!window.__t.sources && sources.innerHTML !== initial && sources.querySelector('.source')) window.__t.sources = now;
+    const bots = document.querySelectorAll('#chat [data-testid=bot]');
+    if (bots.length > before) {
+      const last = bots[bots.length - 1];
+      const text = last.innerText.trim();
+      if (!window.__t.first_text && text.length > 1 && text !== '…') window.__t.first_text = now;
+      if (!window.__t.final && text.length > 1 && text !== '…' && !last.querySelector('.provisional')) window.__t.final = now;
+    }
+  };
+  window.__observer && window.__observer.disconnect();
+  window.__observer = new MutationObserver(check);
+  window.__observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(label: str, rows: list[dict], keys=("sources", "first_text", "final")) -> None:
+    figures = "  ".join(f"{k} {median([r[k] for r in rows]):.2f}s" for k in keys)
+    print(f"{label:32} median over {len(rows)}: {figures}")
+
+
+def browser_run(service, questions) -> tuple[list[dict], list[dict]]:
+    from playwright.sync_api import sync_playwright
+
+    from qa.app.chat import build_app, launch
+    from tests.conftest import free_port
+
+    port = free_port()
+    app = launch(build_app(service), port=port, block=False)
+    firsts, follows = [], []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                        args=CHROMIUM_ARGS)
+            for first, follow in questions:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(f"http://127.0.0.1:{port}")
+                page.wait_for_selector("#question textarea")
+                for question, rows in ((first, firsts), (follow, follows)):
+                    before = page.locator("#chat [data-testid=bot]").count()
+                    page.evaluate(WATCH, before)
+                    page.fill("#question textarea", question)
+                    page.click("#ask")
+                    page.wait_for_function("() => window.__t && window.__t.final", timeout=120000)
+                    t = page.evaluate("() => window.__t")
+                    row = {k: (t.get(k, t["final"]) - t["start"]) / 1000 for k in ("sources", "first_text", "final")}
+                    row["question"] = question
+                    rows.append(row)
+                    print(f"  browser  sources {row['sources']:5.2f}s  first text {row['first_text']:5.2f}s  "
+                          f"final {row['final']:5.2f}s  {question}", flush=True)
+                page.close()
+            browser.close()
+    finally:
+        app.close()
+    return firsts, follows
+
+
+def in_process_run(service, questions) -> tuple[list[dict], list[dict]]:
+    from qa.answer.answerer import Answer, Partial, Retrieved
+
+    firsts, follows = [], []
+    for first, follow in questions:
+        history: list[tuple[str, str]] = []
+        for question, rows in ((first, firsts), (follow, follows)):
+            started = time.perf_counter()
+            row = {"question": question}
+            for event in service.answer(question, history):
+                now = time.perf_counter() - started
+                if isinstance(event, Retrieved):
+                    row["sources"] = now
+                elif isinstance(event, Partial):
+                    row.setdefault("first_text", now)
+                elif isinstance(event, Answer):
+                    row["final"] = now
+                    row.setdefault("first_text", now)
+                    history = history + [(question, event.answer)]
+                    row["kind"] = event.kind
+            stats = getattr(service.reader.model, "last_stats", {}) if service.reader.model else {}
+            row.update(stats)
+            rows.append(row)
+            cache = (f"  prompt {stats['prompt_tokens']} tokens, {stats['cached_tokens']} cached, "
+                     f"{stats['generated_tokens']} generated" if stats else "")
+            print(f"  in-process sources {row['sources']:5.2f}s  first text {row['first_text']:5.2f}s  "
+                  f"final {row['final']:5.2f}s  {row['kind']:8}{cache}  {question}", flush=True)
+    return firsts, follows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default=None)
-    parser.add_argument("--index", default=str(ROOT / "index"))
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-in-process", action="store_true")
     args = parser.parse_args()
 
-    from qa import Retriever, build_index
-    from qa.answer import Answer, Answerer, Partial, Retrieved
-    from qa.config import answer_model
+    from qa.answer.readers import answer_backend
+    from qa.app.service import ChatService
 
-    build_index(ROOT / "seeds", args.index, log=lambda message: None)
-    model = answer_model(args.backend)
+    work = Path(tempfile.mkdtemp(prefix="latency-"))
+    shutil.copytree(ROOT / "seeds", work / "articles")
+    service = ChatService(work / "articles", work / "index", answer_backend(args.backend))
+    service.ensure_index(progress=False)
     started = time.perf_counter()
-    if model is not None:
-        model.warm()
-    print(f"model warm-up: {time.perf_counter() - started:.1f}s")
-    answerer = Answerer(Retriever.load(args.index), model)
-    answerer.retriever.search("warm up", k=1)
-    sources, firsts, totals = [], [], []
-    for question in QUESTIONS:
-        started = time.perf_counter()
-        first = None
-        for event in answerer.stream(question):
-            now = time.perf_counter() - started
-            if isinstance(event, Retrieved):
-                sources.append(now)
-            elif isinstance(event, Partial) and first is None:
-                first = now
-            elif isinstance(event, Answer):
-                total = now
-                answer = event
-        firsts.append(first if first is not None else total)
-        totals.append(total)
-        print(f"sources {sources[-1]*1000:5.0f} ms  first token {firsts[-1]:5.1f}s  full {total:5.1f}s  "
-              f"{'refused' if answer.refused else 'answered'}: {question}")
-    print(f"median: sources {statistics.median(sources)*1000:.0f} ms, first token {statistics.median(firsts):.1f}s, "
-          f"full answer {statistics.median(totals):.1f}s")
+    service.warm()
+    print(f"reader {service.reader.name}; warm-up {time.perf_counter() - started:.1f}s")
+    results = {}
+    if not args.skip_browser:
+        results["browser"] = browser_run(service, CONVERSATIONS)
+    if not args.skip_in_process:
+        results["in-process"] = in_process_run(service, CONVERSATIONS)
+    print()
+    for where, (firsts, follows) in results.items():
+        report(f"{where}, first questions", firsts)
+        report(f"{where}, follow-ups", follows)
+    if "browser" in results:
+        firsts, follows = results["browser"]
+        checks = [("sources on screen ≤ 1 s", median([r["sources"] for r in firsts]), 1.0),
+                  ("first answer text ≤ 1 s", median([r["first_text"] for r in firsts]), 1.0),
+                  ("final answer ≤ 3 s (first words) / ≤ 6 s (complete)", median([r["final"] for r in firsts]), 3.0),
+                  ("follow-ups within +1 s", median([r["final"] for r in follows]) - median([r["final"] for r in firsts]), 1.0)]
+        for name, value, target in checks:
+            print(f"{'met' if value <= target else 'NOT met':8} {name}: {value:.2f}s")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

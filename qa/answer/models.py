@@ -77,12 +77,16 @@ class LlamaCppModel(ChatModel):
     """A GGUF file run in-process by llama-cpp-python; the default is the bundled Qwen2.5-Coder-1.5B."""
 
     def __init__(self, path: str | Path | None = None, n_ctx: int = 2048, n_threads: int | None = None,
-                 seed: int = 0):
+                 seed: int = 0, prompt_lookup: int | None = None):
         self.path = Path(path) if path else None
         self.name = self.path.name if self.path else BUNDLED_GGUF
         self.n_ctx = n_ctx
         self.n_threads = n_threads or os.cpu_count() or 1
         self.seed = seed
+        # Prompt-lookup decoding drafts the next tokens from the prompt itself: answers copied from the
+        # passages are what it speeds up. QA_PROMPT_LOOKUP=0 turns it off (benchmarks/README.md).
+        self.prompt_lookup = int(os.environ.get("QA_PROMPT_LOOKUP", "10")) if prompt_lookup is None else prompt_lookup
+        self.last_stats: dict = {}  # prompt tokens read, of them reused from the cache, tokens generated
         self._llama = None
         self._lock = threading.Lock()  # one generation at a time: llama.cpp contexts are not thread-safe
 
@@ -97,9 +101,14 @@ class LlamaCppModel(ChatModel):
             path = self.path or bundled_gguf()
             if not path.exists():
                 raise ModelUnavailable(f"{path}: GGUF model file not found")
+            draft = None
+            if self.prompt_lookup:
+                from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+                draft = LlamaPromptLookupDecoding(num_pred_tokens=self.prompt_lookup)
             try:
                 self._llama = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                                    n_threads_batch=self.n_threads, seed=self.seed, verbose=False)
+                                    n_threads_batch=self.n_threads, seed=self.seed, verbose=False, draft_model=draft)
             except (ValueError, RuntimeError) as exc:
                 raise ModelUnavailable(f"{path}: cannot load the model ({exc})") from None
         return self._llama
@@ -108,13 +117,21 @@ class LlamaCppModel(ChatModel):
         self.complete([{"role": "user", "content": "Say OK."}], max_tokens=1)
 
     def stream(self, messages: list[dict], max_tokens: int = 256) -> Iterator[str]:
+        import llama_cpp
+
         llama = self.load()
         with self._lock:
+            llama_cpp.llama_perf_context_reset(llama.ctx)
             for part in llama.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0,
                                                      stream=True):
                 piece = part["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+            perf = llama_cpp.llama_perf_context(llama.ctx)
+            prompt = max(0, llama.n_tokens - perf.n_eval)
+            self.last_stats = {"prompt_tokens": prompt, "cached_tokens": max(0, prompt - perf.n_p_eval),
+                               "generated_tokens": int(perf.n_eval), "prompt_ms": perf.t_p_eval_ms,
+                               "generate_ms": perf.t_eval_ms}
 
 
 class OpenAICompatibleModel(ChatModel):

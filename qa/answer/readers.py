@@ -40,11 +40,12 @@ class ModelReader(Reader):
         self.name = model.name
 
     def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
-        outlets = [outlet_of(p.source) for p in passages]
+        outlets = [p.outlet or outlet_of(p.source) for p in passages]
         yield from self.model.stream(answer_messages(question, passages, outlets), max_tokens)
 
     def warm(self) -> None:
-        self.model.warm()
+        """Load the model and read the fixed instructions once, so every question finds them cached."""
+        self.model.complete(answer_messages("", []), max_tokens=1)
 
 
 @BACKENDS.register("extractive")

@@ -12,7 +12,7 @@ from ..answer.answerer import Answer, Partial, Retrieved  # noqa: E402
 from ..answer.models import ModelUnavailable  # noqa: E402
 from ..ingest.load import MAX_FILE_BYTES, article_suffixes  # noqa: E402
 from ..stores import IndexFolderError  # noqa: E402
-from .render import CSS, answer_markdown, escape_markdown, final_markdown, sources_html  # noqa: E402
+from .render import CSS, escape_markdown, final_markdown, provisional_markdown, sources_html  # noqa: E402
 from .service import ChatService, UploadError  # noqa: E402
 
 EXAMPLES = [
@@ -46,7 +46,7 @@ def build_app(service: ChatService) -> gr.Blocks:
                     panel = sources_html(event.passages, event.articles, heading="Retrieved")
                     yield messages, panel, searched, history, ""
                 elif isinstance(event, Partial):
-                    messages[-1] = {"role": "assistant", "content": answer_markdown(event.text)}
+                    messages[-1] = {"role": "assistant", "content": provisional_markdown(event.text)}
                     yield messages, gr.skip(), gr.skip(), history, ""
                 elif isinstance(event, Answer):
                     messages[-1] = {"role": "assistant", "content": final_markdown(event)}

@@ -56,6 +56,11 @@ def sources_html(items: list[Citation] | list[Passage], articles: dict[str, Arti
     return f'<div class="sources"><h3>{html.escape(heading)}</h3>' + "".join(cards) + "</div>"
 
 
+def provisional_markdown(text: str) -> str:
+    """A quoted extract shown while the reader is still checking: marked as provisional."""
+    return '<span class="provisional">Checking the answer… meanwhile, the best passage:</span> ' + answer_markdown(text)
+
+
 def final_markdown(answer: Answer) -> str:
     if answer.refused:
         return escape_markdown(answer.answer)
@@ -72,4 +77,5 @@ CSS = """
 .sources .article { white-space: pre-wrap; max-height: 320px; overflow: auto; font-size: 0.9em; }
 .sources .also { margin-top: 12px; font-weight: bold; }
 a.cite { text-decoration: none; font-weight: bold; }
+.provisional { color: var(--body-text-color-subdued); font-style: italic; }
 """

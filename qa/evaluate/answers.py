@@ -71,6 +71,8 @@ class Outcome:
     cited_docs: list[str]
     seconds: float
     said_disagree: bool = False
+    kind: str = ""  # the answer's kind: answer, extract, refusal
+    best_score: float = float("nan")  # the best passage's score, for calibrating thresholds
 
     def names(self, parts: list[list[str]]) -> bool:
         return bool(parts) and all(any(contains(self.answer, alias) for alias in part) for part in parts)
@@ -196,9 +198,11 @@ def run_cases(cases: Iterable[Case], answer: Callable[[str], object], progress: 
         started = time.perf_counter()
         result = answer(case.question)
         seconds = time.perf_counter() - started
+        scores = [p.score for p in list(result.citations) + list(result.also_retrieved)]
         outcomes.append(Outcome(case, result.answer, result.refused, [c.text for c in result.citations],
                                 [c.doc_id for c in result.citations], seconds,
-                                bool(DISAGREE_RE.search(result.answer))))
+                                bool(DISAGREE_RE.search(result.answer)), getattr(result, "kind", ""),
+                                max(scores) if scores else float("nan")))
     return outcomes
 
 

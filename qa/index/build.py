@@ -22,6 +22,7 @@ from ..records import Article, Chunk, IndexReport, content_hash
 from ..stores import StoreWriter, store_writer
 from .chunk import chunk_article
 from .embed import Embedder, embedder_for
+from .stories import StoryIndex, signature
 
 BATCH_ARTICLES = 256  # articles chunked, embedded and handed to the store together
 
@@ -58,7 +59,9 @@ def clean_articles(articles_dir: str | Path, errors: list[ArticleError]) -> Iter
             errors.append(DuplicateArticle(raw.path, f"duplicate id {article.doc_id!r} (first in "
                                                      f"{seen_ids[article.doc_id]}), skipped"))
             continue
-        text_hash = content_hash(article.text)
+        # The same text twice is a copied file, unless another outlet published it (then it is syndication,
+        # indexed and grouped with the first copy as one story).
+        text_hash = content_hash(article.text, article.outlet, article.url)
         if text_hash in first_with_text:
             errors.append(DuplicateArticle(raw.path, f"same text as {first_with_text[text_hash]}, skipped"))
             continue
@@ -76,12 +79,13 @@ class Indexer:
     """Chunks and embeds batches of articles into a store writer, reusing vectors of known text."""
 
     def __init__(self, writer: StoreWriter, embedder: Embedder, settings: ChunkSettings, report: IndexReport,
-                 progress: bool):
+                 progress: bool, stories: StoryIndex):
         self.writer = writer
         self.embedder = embedder
         self.settings = settings
         self.report = report
         self.progress = progress
+        self.stories = stories
         self.pending: list[Article] = []
 
     def put(self, article: Article) -> None:
@@ -93,6 +97,8 @@ class Indexer:
         if not self.pending:
             return
         articles, self.pending = self.pending, []
+        for article in articles:
+            self.group(article)
         chunks: list[Chunk] = []
         for article in articles:
             chunks.extend(chunk_article(article, self.settings, fits=self.embedder.fits,
@@ -105,6 +111,15 @@ class Indexer:
             vectors[row] = known[chunk.hash] if chunk.hash in known else next(embedded)
         self.writer.add(articles, chunks, vectors)
         self.report.chunks_embedded += len(to_embed)
+
+    def group(self, article: Article) -> None:
+        """Give the article its near-duplicate signature and the story it belongs to."""
+        article.minhash = signature(article.text)
+        self.stories.remove(article.doc_id)
+        article.story = self.stories.story_for(article.doc_id, article.minhash)
+        self.stories.add(article.doc_id, article.minhash, article.story)
+        if article.story != article.doc_id:
+            self.report.grouped.append(f"{article.doc_id} -> {article.story}")
 
 
 def build_index(
@@ -131,8 +146,12 @@ def build_index(
             log(f"Full rebuild: {report.rebuilt_because}")
         writer.start(wanted, rebuild=bool(report.rebuilt_because) or writer.manifest is None)
         old = writer.article_stamps()
+        stories = StoryIndex()
+        for doc_id, stamp in old.items():
+            if stamp.minhash:
+                stories.add(doc_id, stamp.minhash, stamp.story or doc_id)
 
-        indexer = Indexer(writer, embedder, settings, report, progress)
+        indexer = Indexer(writer, embedder, settings, report, progress, stories)
         total = count_articles(articles_dir) if progress else 0
         bar = progress_bar(total >= 50, "Indexing", "article", total=total)
         seen: set[str] = set()
@@ -165,6 +184,12 @@ def build_index(
         failed_files = {file_of(e.path) for e in errors if not isinstance(e, DuplicateArticle)}
         report.removed = [d for d, stamp in old.items() if d not in seen and file_of(stamp.path) not in failed_files]
         writer.remove(report.removed)
+        for doc_id in report.removed:
+            stories.remove(doc_id)
+        report.stories = len(set(stories.story_of.values()))
+        report.copies = sum(story != doc_id for doc_id, story in stories.story_of.items())
+        for line in report.grouped:
+            log(f"grouped {line.replace(' -> ', ' as a copy of the story of ')}")
         report.chunks_total = writer.chunk_count()
         report.chunks_reused = report.chunks_total - report.chunks_embedded
         for warning in report.warnings:

@@ -1,4 +1,4 @@
-"""Clean a raw article: drop page boilerplate, find its title, source and date."""
+"""Clean a raw article: drop page boilerplate, find its title, source, outlet and date."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 from .load import ArticleError
 from ..records import Article, RawArticle
+from .dates import dateline, find_date, normalise_date, published_line
 from ..text.sentences import split_sentences
 
 # Whole lines that are page furniture, never story text.
@@ -34,15 +35,6 @@ BOILERPLATE_RE = re.compile(r"^\s*(?:" + "|".join(BOILERPLATE_LINES) + r")\s*$",
 TRAILING_BLOCK_RE = re.compile(r"^\s*(more stories|related stories|you may also like|recommended( for you)?)\s*$",
                                re.IGNORECASE)
 REFERENCE_RE = re.compile(r"^\s*(?:references?|reference\(s\)|source)\s*:\s*(.*)$", re.IGNORECASE)
-MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-          "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-MONTH_NUMBERS = {name[:3]: number for number, name in enumerate(MONTHS.split("|")[:12], start=1)}
-DATE_PATTERNS = [
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
-    (re.compile(rf"\b({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})\b", re.IGNORECASE), "mdy"),
-    (re.compile(rf"\b(\d{{1,2}}) ({MONTHS})\.? (\d{{4}})\b", re.IGNORECASE), "dmy"),
-]
-DATELINE_RE = re.compile(r"^\s*(published|updated|posted|date)\b[^:]{0,20}:?\s*(.{6,60})$", re.IGNORECASE)
 MAX_TITLE_CHARS = 200
 
 
@@ -54,20 +46,8 @@ def normalize(text: str) -> str:
 
 
 def parse_date(text: str) -> str | None:
-    """The first date in text as YYYY-MM-DD, or None."""
-    for pattern, order in DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        if order == "ymd":
-            year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
-        else:
-            month_name, day, year = ((match.group(1), match.group(2), match.group(3)) if order == "mdy"
-                                     else (match.group(2), match.group(1), match.group(3)))
-            month, day = MONTH_NUMBERS[month_name.lower()[:3]], int(day)
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year}-{month:02d}-{day:02d}"
-    return None
+    """The first full date in text as YYYY-MM-DD, or None (kept for callers; see dates.find_date)."""
+    return find_date(text)
 
 
 def is_headline(line: str) -> bool:
@@ -85,7 +65,8 @@ def clean_article(raw: RawArticle) -> Article:
     """Strip boilerplate and pull out title, source and date; raises ArticleError if no story is left."""
     lines = normalize(raw.text).split("\n")
     source = raw.url
-    date = raw.date
+    date = normalise_date(raw.date)
+    outlet = raw.outlet
     kept: list[str] = []
     skip_next_reference = False
     for index, line in enumerate(lines):
@@ -106,13 +87,16 @@ def clean_article(raw: RawArticle) -> Article:
             continue
         if BOILERPLATE_RE.match(line):
             continue
-        dateline = DATELINE_RE.match(line)
-        if dateline and parse_date(dateline.group(2)):
-            date = date or parse_date(dateline.group(2))
+        published = published_line(line) if index < 8 else None
+        if published:
+            date = date or published
             continue
-        if index < 5 and len(line.strip()) <= 40 and parse_date(line) and not date:
-            date = parse_date(line)
+        if index < 5 and len(line.strip()) <= 40 and find_date(line) and not date:
+            date = find_date(line)
             continue
+        if len(kept) < 4 and line.strip():  # the story's first line may open with a wire dateline
+            when, wire = dateline(line)
+            date, outlet = date or when, outlet or wire
         kept.append(line)
 
     title = (raw.title or "").strip()
@@ -129,5 +113,14 @@ def clean_article(raw: RawArticle) -> Article:
         raise ArticleError(raw.path, "no story text left after removing page boilerplate")
     if not title:
         title = first_sentence(text)
+    named = source if source and source != raw.url else None
     return Article(doc_id=raw.doc_id, title=title, text=text, source=source or raw.path,
-                   date=date, path=raw.path)
+                   date=date, path=raw.path, url=raw.url, outlet=outlet or named or host_of(raw.url))
+
+
+def host_of(url: str | None) -> str | None:
+    """"https://www.cnn.com/2024/..." -> "cnn.com"."""
+    if not url or "://" not in url:
+        return None
+    host = url.split("://", 1)[1].split("/", 1)[0].split("@")[-1].split(":")[0].lower()
+    return host.removeprefix("www.") or None

@@ -121,7 +121,7 @@ def html_article(html: str, rel: str, url: str | None = None) -> RawArticle:
 
 @READERS.register(".jsonl")
 def read_jsonl(path: Path, rel: str, errors: list[ArticleError]) -> Iterator[RawArticle]:
-    """One article per line: {"id", "title", "text", "date"?, "url"?} (BEIR's "_id" works too)."""
+    """One article per line: {"id", "title", "text", "date"?, "url"?, "outlet"?} (BEIR's "_id" works too)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -170,7 +170,8 @@ def jsonl_record(line: str, where: str, errors: list[ArticleError]) -> RawArticl
                                           f"limit {MAX_FILE_BYTES / 2**20:.0f} MB)"))
         return None
     return RawArticle(doc_id=str(doc_id), text=text, path=where, title=record.get("title") or None,
-                      date=record.get("date") or None, url=record.get("url") or None)
+                      date=record.get("date") or None, url=record.get("url") or None,
+                      outlet=record.get("outlet") or record.get("source") or None)
 
 
 def iter_articles(folder: str | Path, errors: list[ArticleError]) -> Iterator[RawArticle]:

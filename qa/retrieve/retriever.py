@@ -26,6 +26,7 @@ class SearchSettings:
     dense_weight: float = 0.5  # for weighted fusion: share of the normalised dense score
     candidates: int = 100  # depth of each ranking before fusion
     rerank_depth: int = 30  # fused candidates a reranker (when set) re-scores
+    one_per_story: bool = True  # syndicated copies of a story give one excerpt, naming the other outlets
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -93,15 +94,28 @@ class Retriever:
             chunks = self.store.chunks([i for i, _ in head])
             scores = reranker.score(question, [chunks[i].embed_text for i, _ in head])
             ranked = sorted(zip((i for i, _ in head), scores), key=lambda item: -item[1])
-        ranked = ranked[:k]
-        chunks = self.store.chunks([i for i, _ in ranked])
+        head = ranked[:k * 4] if self.settings.one_per_story else ranked[:k]
+        chunks = self.store.chunks([i for i, _ in head])
         articles = self.store.articles({c.doc_id for c in chunks.values()})
+        shown: dict[str, Excerpt] = {}  # story -> the first excerpt kept; its article is the copy shown
         excerpts = []
-        for chunk_id, score in ranked:
+        for chunk_id, score in head:
             chunk = chunks[chunk_id]
             article = articles[chunk.doc_id]
-            excerpts.append(Excerpt(rank=len(excerpts) + 1, score=score, text=chunk.text, doc_id=chunk.doc_id,
-                                    title=article.title, source=article.source, date=article.date,
-                                    start=chunk.start, end=chunk.end, chunk_id=chunk_id,
-                                    dense_score=dense.get(chunk_id), keyword_score=keyword.get(chunk_id)))
+            story = (article.story or article.doc_id) if self.settings.one_per_story else chunk.doc_id
+            first = shown.get(story)
+            if first is not None and first.doc_id != article.doc_id:  # another copy of a story already shown
+                name = article.outlet or article.doc_id
+                if name not in first.also_published and name != first.outlet:
+                    first.also_published.append(name)
+                continue
+            if len(excerpts) == k:
+                continue
+            excerpt = Excerpt(rank=len(excerpts) + 1, score=score, text=chunk.text, doc_id=chunk.doc_id,
+                              title=article.title, source=article.source, date=article.date,
+                              start=chunk.start, end=chunk.end, chunk_id=chunk_id,
+                              dense_score=dense.get(chunk_id), keyword_score=keyword.get(chunk_id),
+                              outlet=article.outlet, url=article.url, story=article.story or article.doc_id)
+            shown.setdefault(story, excerpt)
+            excerpts.append(excerpt)
         return excerpts

@@ -27,6 +27,8 @@ class ArticleStamp:
 
     hash: str
     path: str
+    story: str | None = None
+    minhash: str | None = None  # the near-duplicate signature (index/stories.py)
 
 
 class Store(ABC):

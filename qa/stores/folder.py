@@ -81,7 +81,8 @@ class IndexData:
         """doc_ids, dates ("" when none) and lower-cased sources as arrays, for vectorised filters."""
         doc_ids = list(self.articles)
         dates = np.asarray([self.articles[d].date or "" for d in doc_ids], dtype="U10")
-        sources = np.asarray([self.articles[d].source.lower() for d in doc_ids], dtype=str)
+        sources = np.asarray([f"{self.articles[d].source} {self.articles[d].outlet or ''}".lower() for d in doc_ids],
+                             dtype=str)
         return doc_ids, dates, sources
 
     def allowed_ids(self, filters: Filters) -> np.ndarray:
@@ -98,6 +99,10 @@ class IndexData:
             keep &= np.logical_or.reduce([np.char.find(sources, s.lower()) >= 0 for s in filters.sources])
         chosen = [self.chunks_by_doc[doc_ids[i]] for i in np.flatnonzero(keep) if doc_ids[i] in self.chunks_by_doc]
         return np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
+
+
+def stamps_of(data: IndexData) -> dict[str, ArticleStamp]:
+    return {d: ArticleStamp(a.hash, a.path, a.story, a.minhash) for d, a in data.articles.items()}
 
 
 def exact_index(dim: int) -> faiss.Index:
@@ -374,14 +379,14 @@ class FolderStore(Store):
         return current_generation(self.folder) != self.generation
 
     def article_stamps(self) -> dict[str, ArticleStamp]:
-        return {d: ArticleStamp(a.hash, a.path) for d, a in self.data.articles.items()}
+        return stamps_of(self.data)
 
     def articles(self, doc_ids: Iterable[str]) -> dict[str, Article]:
         return {d: self.data.articles[d] for d in doc_ids if d in self.data.articles}
 
     def article_rows(self) -> list[ArticleRow]:
         counts = {d: len(ids) for d, ids in self.data.chunks_by_doc.items()}
-        return [ArticleRow(a.doc_id, a.title, a.date, a.source, counts.get(a.doc_id, 0))
+        return [ArticleRow(a.doc_id, a.title, a.date, a.source, counts.get(a.doc_id, 0), a.outlet, a.story)
                 for a in self.data.articles.values()]
 
     def chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
@@ -440,7 +445,7 @@ class FolderWriter(StoreWriter):
             self.doc_chunks = {d: ids.tolist() for d, ids in self.old.chunks_by_doc.items()}
 
     def article_stamps(self) -> dict[str, ArticleStamp]:
-        return {d: ArticleStamp(a.hash, a.path) for d, a in self.data.articles.items()}
+        return stamps_of(self.data)
 
     def vectors_by_hash(self, hashes: list[str]) -> dict[str, np.ndarray]:
         source = self.reusable

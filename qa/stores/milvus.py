@@ -92,7 +92,7 @@ DUMMY_DIM = 2  # Milvus wants a vector field in every collection; the meta and a
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,200}")
 CHUNK_FIELDS = ["chunk_id", "doc_id", "chunk_hash", "text", "title", "source", "date", "start", "end",
                 "added", "removed"]
-ARTICLE_FIELDS = ["key", "doc_id", "part", "parts", "text", "title", "source", "date", "path", "hash",
+ARTICLE_FIELDS = ["key", "doc_id", "part", "parts", "text", "title", "source", "date", "path", "meta", "hash",
                   "chunks", "added", "removed"]
 
 
@@ -358,6 +358,7 @@ def article_schema():
     schema.add_field("source", DataType.VARCHAR, max_length=MAX_VARCHAR)
     schema.add_field("date", DataType.VARCHAR, max_length=MAX_VARCHAR)
     schema.add_field("path", DataType.VARCHAR, max_length=MAX_VARCHAR)
+    schema.add_field("meta", DataType.VARCHAR, max_length=MAX_VARCHAR)  # JSON of Article.metadata (url, outlet)
     schema.add_field("hash", DataType.VARCHAR, max_length=64)
     schema.add_field("chunks", DataType.INT64)
     schema.add_field("added", DataType.INT64)
@@ -477,6 +478,11 @@ def iterate(client, collection: str, expression: str, fields: list[str], batch: 
             yield from page
     finally:
         iterator.close()
+
+
+def stamp_of(row: dict) -> ArticleStamp:
+    meta = json.loads(row.get("meta") or "{}")
+    return ArticleStamp(row["hash"], row["path"], meta.get("story"), meta.get("minhash"))
 
 
 def chunk_from_row(row: dict) -> Chunk:
@@ -700,13 +706,13 @@ class MilvusStore(Store):
 
     def article_stamps(self) -> dict[str, ArticleStamp]:
         with failures(self.target, "listing articles"):
-            return {row["doc_id"]: ArticleStamp(row["hash"], row["path"])
+            return {row["doc_id"]: stamp_of(row)
                     for row in iterate(self.client, self.articles_collection, f"{self.where} and part == 0",
-                                       ["doc_id", "hash", "path"])}
+                                       ["doc_id", "hash", "path", "meta"])}
 
     def articles(self, doc_ids: Iterable[str]) -> dict[str, Article]:
         wanted = list(dict.fromkeys(doc_ids))
-        fields = ["doc_id", "part", "parts", "text", "title", "source", "date", "path"]
+        fields = ["doc_id", "part", "parts", "text", "title", "source", "date", "path", "meta"]
         # An article's rows were added with its chunks, so a chunk read before names their keys.
         known = [d for d in wanted if d in self._added]
         firsts = self._get(self.articles_collection, [f"{d}#{self._added[d]}#0" for d in known], fields,
@@ -729,14 +735,16 @@ class MilvusStore(Store):
                     raise IndexFolderError(f"{self.uri}: article {row['doc_id']!r} is missing parts of its text")
                 texts.extend(rest[p] for p in range(1, row["parts"]))
             result[row["doc_id"]] = Article(doc_id=row["doc_id"], title=row["title"], text="".join(texts),
-                                            source=row["source"], date=row["date"] or None, path=row["path"])
+                                            source=row["source"], date=row["date"] or None, path=row["path"],
+                                            **json.loads(row["meta"] or "{}"))
         return {d: result[d] for d in wanted if d in result}
 
     def article_rows(self) -> list[ArticleRow]:
         with failures(self.target, "listing articles"):
-            return [ArticleRow(row["doc_id"], row["title"], row["date"] or None, row["source"], int(row["chunks"]))
+            return [ArticleRow(row["doc_id"], row["title"], row["date"] or None, row["source"], int(row["chunks"]),
+                               json.loads(row["meta"] or "{}").get("outlet"), json.loads(row["meta"] or "{}").get("story"))
                     for row in iterate(self.client, self.articles_collection, f"{self.where} and part == 0",
-                                       ["doc_id", "title", "date", "source", "chunks"])]
+                                       ["doc_id", "title", "date", "source", "chunks", "meta"])]
 
     def chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
         wanted = [int(i) for i in dict.fromkeys(ids)]
@@ -930,9 +938,9 @@ class MilvusWriter(StoreWriter):
 
     def article_stamps(self) -> dict[str, ArticleStamp]:
         with self._doing("listing articles"):
-            stamps = {row["doc_id"]: ArticleStamp(row["hash"], row["path"])
+            stamps = {row["doc_id"]: stamp_of(row)
                       for row in iterate(self.client, self.articles_collection, "removed == 0 and part == 0",
-                                         ["doc_id", "hash", "path"])}
+                                         ["doc_id", "hash", "path", "meta"])}
         self.present = set(stamps)
         return stamps
 
@@ -991,7 +999,8 @@ class MilvusWriter(StoreWriter):
             chunk_rows.append({
                 "chunk_id": chunk.id, "doc_id": chunk.doc_id, "chunk_hash": chunk.hash,
                 "text": fits(chunk.embed_text, "title and passage", chunk.doc_id),
-                "title": article.title, "source": article.source.lower(), "date": article.date or "",
+                "title": article.title, "source": f"{article.source} {article.outlet or ''}".lower(),
+                "date": article.date or "",
                 "start": int(chunk.start), "end": int(chunk.end), "added": new, "removed": 0, "vector": vector})
         article_rows = []
         for article in articles:
@@ -1003,7 +1012,9 @@ class MilvusWriter(StoreWriter):
                 article_rows.append({
                     "key": f"{article.doc_id}#{new}#{number}", "doc_id": article.doc_id, "part": number,
                     "parts": len(parts), "text": part, "title": article.title, "source": article.source,
-                    "date": article.date or "", "path": article.path, "hash": article.hash,
+                    "date": article.date or "", "path": article.path,
+                    "meta": fits(json.dumps(article.metadata, ensure_ascii=False), "metadata", article.doc_id),
+                    "hash": article.hash,
                     "chunks": counts.get(article.doc_id, 0), "added": new, "removed": 0,
                     "dummy": [1.0, 0.0]})
         with self._doing("adding articles"):
