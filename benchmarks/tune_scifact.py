@@ -23,15 +23,19 @@ def main() -> None:
 
     from tqdm import tqdm
 
-    from qa.evaluate import load_beir, score
-    from qa.retrieve import Retriever, reciprocal_rank_fusion, weighted_fusion
+    from qa.evaluate.retrieval import load_beir, score
+    from qa.retrieve.fusion import reciprocal_rank_fusion, weighted_fusion
+    from qa.retrieve.retriever import Retriever
 
     questions = load_beir(args.scifact, "train")
     retriever = Retriever.load(args.index)
-    chunk_doc = {i: c.doc_id for i, c in retriever.data.chunks.items()}
+    store = retriever.store
     runs = []
     for q in tqdm(questions, desc="rankings", unit="q"):
-        runs.append((retriever.dense(q.question, args.depth), retriever.keyword(q.question, args.depth)))
+        runs.append((dict(store.dense_search(retriever.embedder.embed_query(q.question), args.depth)),
+                     dict(store.keyword_search(q.question, args.depth))))
+    seen = {i for d, k in runs for i in (*d, *k)}
+    chunk_doc = {i: c.doc_id for i, c in store.chunks(seen).items()}
 
     def docs(fused: dict[int, float]) -> list[str]:
         ranked = sorted(fused.items(), key=lambda item: -item[1])

@@ -152,7 +152,7 @@ def search_command(question: str, k: int, store: str, mode: str, fusion: str, da
         click.echo()
 
 
-def ensure_index(articles_dir: str, store: str) -> None:
+def ensure_index(articles_dir: str, store: str, model: str = DEFAULT_MODEL) -> None:
     """Build the index on first use, with a progress bar, as the chat does."""
     from .index.build import build_index
     from .stores import IndexFolderError, open_store
@@ -163,19 +163,22 @@ def ensure_index(articles_dir: str, store: str) -> None:
         if "no index here yet" not in str(exc):
             raise
         click.echo(f"No index yet: building it from {articles_dir}/ …", err=True)
-        click.echo(build_index(articles_dir, store, progress=True).summary(), err=True)
+        click.echo(build_index(articles_dir, store, model=model, progress=True, log=lambda m: click.echo(m, err=True))
+                   .summary(), err=True)
 
 
 @main.command("ask")
 @click.argument("question")
 @articles_option
 @store_option
+@click.option("--model", default=DEFAULT_MODEL, show_default=True,
+              help="Embedding model to build the index with, when there is none yet.")
 @backend_options
 @filter_options
 @reranker_option
 @click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused, ...} as JSON.")
 @readable_errors
-def ask_command(question: str, articles_dir: str, store: str, backend: str | None, gguf: str | None,
+def ask_command(question: str, articles_dir: str, store: str, model: str, backend: str | None, gguf: str | None,
                 date_from: str | None, date_to: str | None, sources: tuple[str, ...], reranker: str | None,
                 as_json: bool) -> None:
     """Answer QUESTION from the articles, citing the excerpts each claim comes from.
@@ -188,7 +191,7 @@ def ask_command(question: str, articles_dir: str, store: str, backend: str | Non
     from .retrieve.rerank import reranker_for
     from .retrieve.retriever import Retriever
 
-    ensure_index(articles_dir, store)
+    ensure_index(articles_dir, store, model)
     settings = AnswerSettings(filters=Filters(date_from, date_to, sources))
     answerer = Answerer(Retriever.load(store, reranker=reranker_for(reranker)), answer_backend(backend, gguf), settings)
     live = sys.stdout.isatty() and not as_json

@@ -85,10 +85,18 @@ class Filters:
 
     date_from: str | None = None
     date_to: str | None = None
-    sources: tuple[str, ...] = ()  # an article matches when its source contains one of these
+    sources: tuple[str, ...] = ()  # an article matches when its source or outlet contains one of these
+    include_undated: bool = False  # whether articles with no known date pass a date range
 
     def __bool__(self) -> bool:
         return bool(self.date_from or self.date_to or self.sources)
+
+    def narrowed(self, date_from: str | None, date_to: str | None, include_undated: bool) -> Filters:
+        """These filters with a further date range (the later start, the earlier end)."""
+        start = max(filter(None, (self.date_from, date_from)), default=None)
+        end = min(filter(None, (self.date_to, date_to)), default=None)
+        undated = include_undated and (self.include_undated or not (self.date_from or self.date_to))
+        return Filters(start, end, self.sources, undated)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The `qa` command through the real model."""
+"""The `qa` command, with a registered fake embedder (fast); tests marked `model` use the real one."""
 
 import json
 import shutil
@@ -7,18 +7,29 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import main
-from tests.conftest import SEEDS
+from qa.index.embed import EMBEDDERS
+from tests.conftest import SEEDS, FakeEmbedder
 
-pytestmark = pytest.mark.model
+EXCERPT_KEYS = {"rank", "score", "text", "doc_id", "title", "source", "date", "start", "end", "outlet"}
+FAKE = "words@fake"
 
-EXCERPT_KEYS = {"rank", "score", "text", "doc_id", "title", "source", "date", "start", "end"}
+
+@pytest.fixture(scope="module", autouse=True)
+def fake_backend():
+    EMBEDDERS.register("fake", lambda name: FakeEmbedder(name=name))
+    yield
+    EMBEDDERS.unregister("fake")
+
+
+def index_args(folder):
+    return ["--articles", str(folder / "articles"), "--index", str(folder / "index")]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     shutil.copytree(SEEDS, folder / "articles")
-    result = CliRunner().invoke(main, ["index", "--articles", str(folder / "articles"), "--index", str(folder / "index")])
+    result = CliRunner().invoke(main, ["index", *index_args(folder), "--model", FAKE])
     return folder, result
 
 
@@ -26,9 +37,8 @@ def test_index_prints_what_it_did(built):
     folder, result = built
     assert result.exit_code == 0, result.output
     assert "articles: 5 added, 0 changed, 0 removed, 0 unchanged" in result.output
-    assert "chunks: 27 embedded, 0 reused, 27 in index" in result.output
-    assert "chunks/s" in result.output
-    again = CliRunner().invoke(main, ["index", "--articles", str(folder / "articles"), "--index", str(folder / "index")])
+    assert "chunks: 27 embedded, 0 reused, 27 in index" in result.output and "chunks/s" in result.output
+    again = CliRunner().invoke(main, ["index", *index_args(folder), "--model", FAKE])
     assert "chunks: 0 embedded, 27 reused, 27 in index" in again.output
     assert "0 added, 0 changed, 0 removed, 5 unchanged" in again.output
 
@@ -41,26 +51,45 @@ def test_search_json_has_citation_fields_pointing_at_exact_text(built):
     assert [e["rank"] for e in excerpts] == [1, 2, 3]
     assert all(EXCERPT_KEYS <= set(e) for e in excerpts)
     assert excerpts[0]["score"] >= excerpts[1]["score"] >= excerpts[2]["score"]
-    articles = {a["doc_id"]: a for a in map(json.loads, _articles_jsonl(folder / "index"))}
+    from qa.stores.folder import read_index
+
+    articles = read_index(folder / "index").articles
     for e in excerpts:
-        assert articles[e["doc_id"]]["text"][e["start"]:e["end"]] == e["text"]
+        assert articles[e["doc_id"]].text[e["start"]:e["end"]] == e["text"]
     assert "Chen Jining" in excerpts[0]["text"]
 
 
 def test_search_prints_readable_citations(built):
     folder, _ = built
-    result = CliRunner().invoke(main, ["search", "Which German chancellor visited Beijing?", "-k", "1",
+    result = CliRunner().invoke(main, ["search", "Which German chancellor Scholz visited Beijing?", "-k", "1",
                                        "--index", str(folder / "index")])
-    assert result.output.startswith("[1] U.S.-China ties are ‘beginning to stabilize,’")
-    assert "004_59289de0ecc82d18.txt:" in result.output and "Olaf Scholz" in result.output
+    assert result.output.startswith("[1] ") and "004_59289de0ecc82d18.txt:" in result.output
+    assert "Olaf Scholz" in result.output
+
+
+def test_ask_piped_prints_the_final_answer_once(built):
+    folder, _ = built
+    result = CliRunner().invoke(main, ["ask", "Which German chancellor Olaf Scholz visited Beijing?", "--backend",
+                                       "extractive", *index_args(folder)])
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.output and result.output.count("[1]") >= 2  # the answer once, then its citation
+    assert result.output.splitlines()[0].startswith("The closest passage says:")
+
+
+def test_ask_builds_the_index_on_first_use_like_the_chat(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    result = CliRunner().invoke(main, ["ask", "Who is Chen Jining?", "--backend", "extractive", "--json",
+                                     "--model", FAKE, *index_args(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "No index yet: building it from" in result.stderr and "5 added" in result.stderr
+    assert json.loads(result.stdout)["citations"] and (tmp_path / "index" / "CURRENT").exists()
 
 
 def test_nothing_usable_exits_non_zero(tmp_path):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "empty.txt").write_text("   \n")
-    result = CliRunner().invoke(main, ["index", "--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index")])
-    assert result.exit_code == 1
-    assert "nothing usable was indexed" in result.output
+    result = CliRunner().invoke(main, ["index", *index_args(tmp_path), "--model", FAKE])
+    assert result.exit_code == 1 and "nothing usable was indexed" in result.output
 
 
 def test_search_without_index_is_a_clear_error(tmp_path):
@@ -68,20 +97,48 @@ def test_search_without_index_is_a_clear_error(tmp_path):
     assert result.exit_code == 1 and "no index here yet" in result.output
 
 
-def _articles_jsonl(index):
-    return (index / (index / "CURRENT").read_text().strip() / "articles.jsonl").read_text().splitlines()
-
-
 def test_a_hand_edited_index_is_reported_and_rebuilt(tmp_path):
     shutil.copytree(SEEDS, tmp_path / "articles")
-    command = ["index", "--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index")]
+    command = ["index", *index_args(tmp_path), "--model", FAKE]
     assert CliRunner().invoke(main, command).exit_code == 0
     generation = tmp_path / "index" / (tmp_path / "index" / "CURRENT").read_text().strip()
     (generation / "vectors.faiss").write_bytes(b"edited by hand")
+    from qa.stores import folder
+
+    folder._loaded.clear()  # a fresh process would not have the generation in memory
     search = CliRunner().invoke(main, ["search", "Scholz", "--index", str(tmp_path / "index")])
     assert search.exit_code == 1 and "vectors.faiss: not a readable FAISS index" in search.output
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 0, result.output
-    assert "Full rebuild: the existing index cannot be used (" in result.output
-    assert "chunks: 27 embedded" in result.output
+    assert "Full rebuild: the existing index cannot be used (" in result.output and "chunks: 27 embedded" in result.output
     assert CliRunner().invoke(main, ["search", "Scholz", "--index", str(tmp_path / "index")]).exit_code == 0
+
+
+def test_help_lists_the_registered_back_ends_and_the_reranker_everywhere():
+    for command in ("ask", "chat", "search", "eval"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert "--reranker" in result.output, command
+    ask = CliRunner().invoke(main, ["ask", "--help"]).output
+    assert "[extractive|llama|openai]" in ask.replace("\n", "").replace(" ", "") or "extractive|llama|openai" in ask
+    assert "--from" in ask and "--source" in ask
+
+
+def test_a_store_given_with_store_is_recorded_in_the_index_folder(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    other = tmp_path / "elsewhere"
+    result = CliRunner().invoke(main, ["index", *index_args(tmp_path), "--store", str(other), "--model", FAKE])
+    assert result.exit_code == 0, result.output
+    pointer = json.loads((tmp_path / "index" / "STORE").read_text())
+    assert pointer == {"uri": str(other.resolve())} and (other / "CURRENT").exists()
+    search = CliRunner().invoke(main, ["search", "Chen Jining", "--json", "--index", str(tmp_path / "index")])
+    assert search.exit_code == 0 and json.loads(search.output)  # followed the pointer
+
+
+@pytest.mark.model
+def test_index_and_search_through_the_real_model(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    assert CliRunner().invoke(main, ["index", *index_args(tmp_path)]).exit_code == 0
+    result = CliRunner().invoke(main, ["search", "Which German chancellor visited Beijing?", "-k", "1",
+                                       "--index", str(tmp_path / "index")])
+    assert result.output.startswith("[1] U.S.-China ties are ‘beginning to stabilize,’")
+    assert "Olaf Scholz" in result.output

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Article, Passage
-from ..text.nlp import content_words, entities, numbers, same_name, speakers, word_weight
+from ..text.nlp import content_words, entities, numbers, parse, same_name, speakers, word_weight
 from ..text.sentences import split_sentences
 from .citations import MARKER_RE, cited_numbers
 
@@ -98,7 +98,8 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
         found.append("a bare yes or no")
     elif not words or EMPTY_WORDS_RE.match(words):
         found.append("names no fact, only a passage")
-    elif set(content_words(words)) <= set(content_words(question)) and claim.polarity is None:
+    elif claim.polarity is None and (set(content_words(words)) <= set(content_words(question))
+                                     or names_the_asked(words, question)):
         found.append("repeats the question")
     if found:
         return found
@@ -109,6 +110,23 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
     return context_problems(question, passage, article, passage.start + span[0])
 
 
+STANDALONE_NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*(?![\w-])")
+
+
+def standalone_numbers(text: str) -> set[str]:
+    """Numbers written on their own ("in 2019", "3 ships"), not as part of a name ("Q1", "GPT-3")."""
+    return {n.replace(",", "") for n in STANDALONE_NUMBER_RE.findall(text)}
+
+
+def names_the_asked(words: str, question: str) -> bool:
+    """Whether a short answer that is a name is one the question itself gives ("Antony Blinken" to
+    "Who did Blinken meet?")."""
+    if len(words.split()) > 4 or not words[:1].isupper():
+        return False
+    asked = [text for text, label in entities(question) if label in ("PERSON", "ORG", "GPE", "NORP")]
+    return any(same_name(words, name) for name in asked)
+
+
 def context_problems(question: str, passage: Passage, article: Article, at: int) -> list[str]:
     """Why the sentence at article offset `at` cannot answer the question: a year or number the question
     names that the passage never mentions; another speaker than the one the question asks about."""
@@ -116,7 +134,7 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     s, e = sentence_around(article, at, at)
     before = article.text[max(0, s - 600):s]
     window = " ".join((article.title, article.date or "", before[-300:], passage.text, article.text[s:e]))
-    asked_numbers = numbers(question)
+    asked_numbers = standalone_numbers(question)
     if asked_numbers - numbers(window):
         found.append(f"the passage is not about {', '.join(sorted(asked_numbers - numbers(window)))}")
     missing = [name for name, label in entities(question) if label == "PERSON" and not same_name(name, window)]
@@ -171,6 +189,7 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             span = words_in(claim.words, passage.text)
             start, end = passage.start + span[0], passage.start + span[1]
             s, e = sentence_around(article, start, end)
+            start, end = whole_entity(article.text, s, e, start, end)
             polarity = decided_polarity(question, article.text[s:e], claim.polarity) if claim.polarity else None
             kept.append(Checked(article.text[start:end], n, polarity, s, e, article.text[s:e]))
             break
@@ -179,6 +198,21 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             if drawn is not None:
                 kept.append(drawn)
     return kept
+
+
+WHOLE_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "DATE",
+                "TIME", "MONEY", "QUANTITY", "PERCENT"}
+
+
+def whole_entity(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
+    """The words widened to the name or date of the sentence they are part of, as written there:
+    "Biden" in "Joe Biden won" -> "Joe Biden"; "2017" in "on July 21, 2017" -> "July 21, 2017"."""
+    doc = parse(text[sentence_start:sentence_end])
+    for ent in doc.ents:
+        a, b = sentence_start + ent.start_char, sentence_start + ent.end_char
+        if ent.label_ in WHOLE_LABELS and a <= start and end <= b and (a, b) != (start, end) and b - a <= 80:
+            return a, b
+    return start, end
 
 
 DRAWN_ON = 0.7  # share of a reply's word weight one sentence must hold for the reply to be read as quoting it

@@ -13,22 +13,18 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ..ingest.clean import host_of
 from ..records import Article, Passage
 from ..text.nlp import content_words, entities, numbers, word_weight
 from ..text.sentences import split_sentences
 from .claims import Checked, context_problems, words_in
-from .passages import answer_type, weighted_share
+from ..text.terms import search_terms
+from .passages import answer_type
 
-YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
-ABOUT = 0.6  # share of the question's word weight a sentence must repeat to be about the same fact
+NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "billion", "half"}
+ABOUT = 0.75  # share of the question's word weight a sentence must repeat to be about the same fact
 SAME_STATEMENT = 0.5  # share of the answer sentence's words another sentence must repeat to be "the same fact"
-# Entity labels that can stand for one another (the small NER model often calls a person an ORG).
-KINDS = [{"PERSON", "ORG", "NORP"}, {"GPE", "LOC", "FAC"}, {"DATE", "TIME"},
-         {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}, {"EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}]
-
-
-def kind_of(label: str) -> set[str]:
-    return next((kind for kind in KINDS if label in kind), {label})
 
 
 @dataclass
@@ -42,8 +38,7 @@ class OtherValue:
 def outlet_of(source: str) -> str | None:
     """"https://www.cnn.com/2024/..." -> "cnn.com"; a named source as it is; None for a file's path."""
     if "://" in source:
-        host = source.split("://", 1)[1].split("/", 1)[0]
-        return host.removeprefix("www.")
+        return host_of(source)
     if "/" in source or source.rsplit(":", 1)[0].lower().endswith((".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")):
         return None
     return source
@@ -59,7 +54,7 @@ def same_value(a: str, b: str) -> bool:
     if na and nb:
         return na <= nb or nb <= na
     sa, sb = " ".join(wa), " ".join(wb)
-    return sa in sb or sb in sa
+    return sa in sb or sb in sa or SequenceMatcher(a=sa, b=sb).ratio() >= 0.85  # "Christophe" ~ "Cristophe"
 
 
 def looks_like_a_value(text: str) -> bool:
@@ -103,22 +98,27 @@ def value_text(text: str) -> str | None:
     return text or None
 
 
+AMOUNTS = {"TIME", "QUANTITY", "MONEY", "PERCENT", "CARDINAL"}
+
+
 def entity_value(value: str, value_sentence: str, other: str, question: str) -> str | None:
-    """The single entity of the kind the question asks for (and the value is) that other names and the
-    question does not; dates only when both carry a year."""
-    wanted = answer_type(question)
-    kinds = {k for text, label in entities(value_sentence) if (words_in(value, text) or words_in(text, value))
-             and label in wanted for k in kind_of(label)}
-    if not kinds:
+    """The single amount of the kind the question asks for (and the value is) that other names and the
+    question does not. Only amounts ("four hours" against "5 1/2 hours"): a related sentence names
+    other people, places and dates too often for those to count as a disagreement; copies that
+    differ in a name are found by aligned_value."""
+    wanted = answer_type(question) & AMOUNTS
+    labels = {label for text, label in entities(value_sentence) if (words_in(value, text) or words_in(text, value))
+              and label in wanted}
+    if not labels:
         return None
+    kinds = AMOUNTS  # any amount may stand for another ("four-hour" TIME, "5 1/2 hours" TIME or QUANTITY)
     asked = " ".join(content_words(question))
     found = [text for text, label in entities(other)
              if label in kinds and " ".join(content_words(text)) not in asked]
     found = list(dict.fromkeys(found))
     if len(found) != 1:
         return None
-    if kinds & {"DATE", "TIME"} and not (YEAR_RE.search(found[0]) and YEAR_RE.search(value)) and \
-            not (numbers(found[0]) and numbers(value) and kinds & {"TIME"}):
+    if not (numbers(found[0]) or any(w in NUMBER_WORDS for w in content_words(found[0]))):
         return None
     return found[0]
 
@@ -127,7 +127,11 @@ def about_the_question(question: str, passage: Passage, article: Article, senten
     """Whether a sentence is about what the question asks: its names are there, and most of its words."""
     if context_problems(question, passage, article, passage.start + max(0, passage.text.find(sentence))):
         return False
-    return weighted_share([w for w in content_words(question) if word_weight(w) > 2.5], sentence) >= ABOUT
+    words = [w for w in content_words(question) if word_weight(w) > 2.5 and search_terms(w)]
+    stems = set(search_terms(sentence))
+    total = sum(word_weight(w) for w in words)
+    shared = sum(word_weight(w) for w in words if set(search_terms(w)) <= stems)  # "lasted" ~ "last"
+    return bool(total) and shared / total >= ABOUT
 
 
 def best_sentence(passage: Passage, article: Article, like: str) -> str:
@@ -139,7 +143,9 @@ def best_sentence(passage: Passage, article: Article, like: str) -> str:
 
 def other_values(checked: Checked, question: str, passages: list[Passage], articles: dict[str, Article],
                  min_score: float) -> list[OtherValue]:
-    """Values for the same fact from passages of other articles that disagree with the checked one."""
+    """Values for the same fact from passages of other articles that disagree with the checked one: any
+    copy of the answer's statement with another value in its place, and, among passages scoring at
+    least min_score, an independent report of the same fact with another amount."""
     if not checked.words:
         return []
     holders = [checked.sentence] + [best_sentence(p, articles[p.doc_id], checked.sentence) for p in passages
@@ -147,7 +153,7 @@ def other_values(checked: Checked, question: str, passages: list[Passage], artic
     seen_docs = {p.doc_id for p in passages if words_in(checked.words, p.text)} | {passages[checked.passage - 1].doc_id}
     found: list[OtherValue] = []
     for n, passage in enumerate(passages, start=1):
-        if passage.doc_id in seen_docs or passage.score < min_score:
+        if passage.doc_id in seen_docs:
             continue
         article = articles[passage.doc_id]
         value = None
@@ -155,7 +161,7 @@ def other_values(checked: Checked, question: str, passages: list[Passage], artic
             value = aligned_value(checked.words, holder, best_sentence(passage, article, holder))
             if value:
                 break
-        if value is None:
+        if value is None and passage.score >= min_score:  # an independent report: only a strong one is read
             other = best_sentence(passage, article, checked.sentence)
             if about_the_question(question, passage, article, other):
                 value = entity_value(checked.words, checked.sentence, other, question)

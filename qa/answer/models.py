@@ -84,8 +84,9 @@ class LlamaCppModel(ChatModel):
         self.n_threads = n_threads or os.cpu_count() or 1
         self.seed = seed
         # Prompt-lookup decoding drafts the next tokens from the prompt itself: answers copied from the
-        # passages are what it speeds up. QA_PROMPT_LOOKUP=0 turns it off (benchmarks/README.md).
-        self.prompt_lookup = int(os.environ.get("QA_PROMPT_LOOKUP", "10")) if prompt_lookup is None else prompt_lookup
+        # passages are what it could speed up; QA_PROMPT_LOOKUP=N turns it on (measured slower here: it needs
+        # the logits of every prompt token, and answers are a few tokens; benchmarks/README.md).
+        self.prompt_lookup = int(os.environ.get("QA_PROMPT_LOOKUP", "0")) if prompt_lookup is None else prompt_lookup
         self.last_stats: dict = {}  # prompt tokens read, of them reused from the cache, tokens generated
         self._llama = None
         self._lock = threading.Lock()  # one generation at a time: llama.cpp contexts are not thread-safe

@@ -10,7 +10,9 @@ gr = require("gradio")
 
 from ..answer.answerer import Answer, Partial, Retrieved  # noqa: E402
 from ..answer.models import ModelUnavailable  # noqa: E402
+from ..ingest.dates import normalise_date  # noqa: E402
 from ..ingest.load import MAX_FILE_BYTES, article_suffixes  # noqa: E402
+from ..records import Filters  # noqa: E402
 from ..stores import IndexFolderError  # noqa: E402
 from .render import CSS, escape_markdown, final_markdown, provisional_markdown, sources_html  # noqa: E402
 from .service import ChatService, UploadError  # noqa: E402
@@ -21,6 +23,7 @@ EXAMPLES = [
     "How long did Blinken's meeting with Wang Yi last?",
     "Who did Blinken meet in Shanghai?",
 ]
+FEED_POLL_SECONDS = 900.0
 READABLE_ERRORS = (ModelUnavailable, IndexFolderError, UploadError, ValueError, OSError)
 
 
@@ -28,10 +31,22 @@ def problem(exc: Exception) -> str:
     return f"⚠️ {escape_markdown(str(exc))}"
 
 
+def chat_filters(date_from: str, date_to: str, outlets: list | None) -> Filters:
+    """The chat's filter fields as Filters; a date that cannot be read is a readable error."""
+    dates = []
+    for label, value in (("From", date_from), ("To", date_to)):
+        value = (value or "").strip()
+        if value and normalise_date(value) is None:
+            raise ValueError(f"{label} date {value!r}: expected a date such as 2024-04-26")
+        dates.append(normalise_date(value) if value else None)
+    return Filters(dates[0], dates[1], tuple(outlets or ()))
+
+
 def build_app(service: ChatService) -> gr.Blocks:
     """The Blocks app around a ChatService."""
 
-    def respond(question: str, messages: list, history: list):
+    def respond(question: str, messages: list, history: list, date_from: str = "", date_to: str = "",
+                outlets: list | None = None):
         question = (question or "").strip()
         if not question:
             yield messages, gr.skip(), gr.skip(), history, ""
@@ -40,9 +55,12 @@ def build_app(service: ChatService) -> gr.Blocks:
                                {"role": "assistant", "content": "…"}]
         yield messages, gr.skip(), "", history, ""
         try:
-            for event in service.answer(question, history):
+            filters = chat_filters(date_from, date_to, outlets)
+            for event in service.answer(question, history, filters):
                 if isinstance(event, Retrieved):
                     searched = f"Searched for: *{escape_markdown(event.standalone_question)}*"
+                    if event.time_note:
+                        searched += f" · {escape_markdown(event.time_note)}"
                     panel = sources_html(event.passages, event.articles, heading="Retrieved")
                     yield messages, panel, searched, history, ""
                 elif isinstance(event, Partial):
@@ -62,8 +80,9 @@ def build_app(service: ChatService) -> gr.Blocks:
             rows = service.articles()
         except READABLE_ERRORS:
             rows = []
-        table = [[r.title, r.date or "", r.source, r.chunks, r.doc_id] for r in rows]
-        return table, gr.update(choices=[r.doc_id for r in rows], value=None)
+        table = [[r.date or "date unknown", r.outlet or r.source, r.title, r.chunks, r.doc_id] for r in rows]
+        outlets = sorted({r.outlet for r in rows if r.outlet})
+        return table, gr.update(choices=[r.doc_id for r in rows], value=None), gr.update(choices=outlets)
 
     def upload(files, progress=gr.Progress(track_tqdm=True)):
         if not files:
@@ -85,6 +104,26 @@ def build_app(service: ChatService) -> gr.Blocks:
             return (*article_table(), problem(exc))
         return (*article_table(), f"Removed {escape_markdown(doc_id)}; {escape_markdown(report.summary().splitlines()[1])}")
 
+    def fetch(urls_text, keep_watching, progress=gr.Progress(track_tqdm=True)):
+        urls = [u.strip() for u in (urls_text or "").split() if u.strip()]
+        if not urls:
+            service.stop_watching()
+            return (*article_table(), "Give article or feed URLs, one per line.")
+        try:
+            fetched, built = service.fetch(urls)
+        except READABLE_ERRORS as exc:
+            return (*article_table(), problem(exc))
+        lines = [escape_markdown(fetched.summary().replace("\n", "; "))]
+        lines += [f"⚠️ {escape_markdown(e)}" for e in fetched.errors]
+        if built is not None:
+            lines.append(escape_markdown(built.summary().replace("\n", "; ")))
+        if keep_watching:
+            service.watch(urls, interval=FEED_POLL_SECONDS)
+            lines.append(f"Polling these every {FEED_POLL_SECONDS // 60:.0f} minutes.")
+        else:
+            service.stop_watching()
+        return (*article_table(), "\n\n".join(lines))
+
     suffixes = sorted(article_suffixes())
     with gr.Blocks(title="Ask the articles") as app:
         gr.Markdown("## Ask the articles\nAnswers come only from the indexed news articles; "
@@ -99,15 +138,21 @@ def build_app(service: ChatService) -> gr.Blocks:
                         question = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=5,
                                               elem_id="question", submit_btn=False)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    with gr.Accordion("Filters", open=False, elem_id="filters"):
+                        with gr.Row():
+                            date_from = gr.Textbox(label="From", placeholder="YYYY-MM-DD", elem_id="date-from")
+                            date_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD", elem_id="date-to")
+                            outlets = gr.Dropdown(label="Outlets", choices=[], multiselect=True, elem_id="outlets")
                     gr.Examples(EXAMPLES, inputs=question, label="Try")
                 with gr.Column(scale=2):
                     sources = gr.HTML(sources_html([], {}), elem_id="sources")
             history = gr.State([])
             outputs = [chatbot, sources, searched, history, question]
-            ask.click(respond, [question, chatbot, history], outputs)
-            question.submit(respond, [question, chatbot, history], outputs)
+            inputs = [question, chatbot, history, date_from, date_to, outlets]
+            ask.click(respond, inputs, outputs)
+            question.submit(respond, inputs, outputs)
         with gr.Tab("Articles") as articles_tab:
-            table = gr.Dataframe(headers=["title", "date", "source", "chunks", "doc_id"], interactive=False,
+            table = gr.Dataframe(headers=["date", "outlet", "title", "chunks", "doc_id"], interactive=False,
                                  elem_id="articles", wrap=True)
             with gr.Row():
                 files = gr.File(label=f"Add articles ({' '.join(suffixes)}, up to {MAX_FILE_BYTES // 2**20} MB each)",
@@ -115,11 +160,19 @@ def build_app(service: ChatService) -> gr.Blocks:
                 with gr.Column():
                     chosen = gr.Dropdown(label="Remove an article", choices=[], elem_id="remove-choice")
                     remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
+            with gr.Row():
+                urls = gr.Textbox(label="Article or RSS/Atom feed URLs, one per line", lines=2, scale=4,
+                                  elem_id="urls")
+                with gr.Column(scale=1):
+                    keep_watching = gr.Checkbox(label=f"Keep polling every {FEED_POLL_SECONDS // 60:.0f} min",
+                                                elem_id="keep-watching")
+                    fetch_button = gr.Button("Fetch", elem_id="fetch")
             status = gr.Markdown(elem_id="articles-status")
-            files.upload(upload, files, [table, chosen, status])
-            remove_button.click(remove, chosen, [table, chosen, status])
-            articles_tab.select(article_table, None, [table, chosen])
-        app.load(article_table, None, [table, chosen])
+            fetch_button.click(fetch, [urls, keep_watching], [table, chosen, outlets, status])
+            files.upload(upload, files, [table, chosen, outlets, status])
+            remove_button.click(remove, chosen, [table, chosen, outlets, status])
+            articles_tab.select(article_table, None, [table, chosen, outlets])
+        app.load(article_table, None, [table, chosen, outlets])
     return app
 
 

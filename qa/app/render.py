@@ -32,8 +32,12 @@ def highlighted(text: str, start: int, end: int, offset: int = 0) -> str:
 
 
 def source_card(n: int | str, item: Citation | Passage, article: Article | None, cited: bool = True) -> str:
-    meta = " · ".join(html.escape(x) for x in (item.source, item.date or "") if x)
-    doc = f" · <code>{html.escape(item.doc_id)}</code>" if item.doc_id != item.source else ""
+    outlet = item.outlet or item.source
+    when = html.escape(item.date) if item.date else '<span class="undated">date unknown</span>'
+    meta = f"{html.escape(outlet)} · {when}"
+    if item.also_published:
+        meta += " · also published by " + html.escape(", ".join(item.also_published))
+    doc = f" · <code>{html.escape(item.doc_id)}</code>" if item.doc_id != outlet else ""
     whole = ""
     if article is not None:
         whole = ('<details class="whole"><summary>Read the whole article</summary><div class="article">'

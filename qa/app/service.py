@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ..files import atomic_write
 from ..index.build import build_index, file_of
 from ..index.embed import Embedder, embedder_for
 from ..ingest.load import MAX_FILE_BYTES, article_suffixes
-from ..records import ArticleRow, IndexReport
+from ..records import ArticleRow, Filters, IndexReport
 from ..retrieve.retriever import Retriever
 from ..stores import IndexFolderError
 
@@ -47,6 +48,9 @@ class ChatService:
         self.settings = settings
         self._retriever: Retriever | None = None
         self._swap = threading.Lock()
+        self._watching: threading.Event | None = None  # set to stop the feed poller
+        self.watch_log: list[str] = []  # one line per poll of the watched feeds
+        self.fetch_settings: dict = {}  # delay / timeout for fetching (ingest/fetch.py defaults otherwise)
 
     def ensure_index(self, progress: bool = True) -> IndexReport:
         """Build or update the index from the articles folder."""
@@ -65,10 +69,12 @@ class ChatService:
         self.embedder.embed_query("warm up")
         self.reader.warm()
 
-    def answer(self, question: str, history: list[tuple[str, str]]) -> Iterator[Retrieved | Partial | Answer]:
+    def answer(self, question: str, history: list[tuple[str, str]],
+               filters: Filters | None = None) -> Iterator[Retrieved | Partial | Answer]:
         """The answer's events; each carries the articles it was built from, so an index update landing
         mid-answer cannot mix one state's citations with another's article text."""
-        yield from Answerer(self.retriever, self.reader, self.settings).stream(question, history)
+        settings = replace(self.settings, filters=filters) if filters else self.settings
+        yield from Answerer(self.retriever, self.reader, settings).stream(question, history)
 
     def articles(self) -> list[ArticleRow]:
         """The indexed articles, newest first (undated last), then by title."""
@@ -91,6 +97,37 @@ class ChatService:
         report = self.ensure_index(progress)
         return report, problems + report.errors
 
+    def fetch(self, urls: list[str], progress: bool = True):
+        """Fetch article pages or RSS/Atom feeds into the articles folder, then update the index:
+        (FetchReport, IndexReport or None when nothing new arrived)."""
+        return fetch_and_index(self, urls, progress)
+
+    def watch(self, feeds: list[str], interval: float = 900.0) -> None:
+        """Poll the feeds every interval seconds in the background (replacing an earlier watch)."""
+        self.stop_watching()
+        stop = self._watching = threading.Event()
+
+        def poll() -> None:
+            while not stop.is_set():
+                try:
+                    fetched, built = fetch_and_index(self, feeds, progress=False)
+                    line = fetched.summary().splitlines()[0] + (f"; {built.summary().splitlines()[0]}" if built else "")
+                except Exception as exc:  # a poll that fails is reported, and the next one tries again
+                    line = f"poll failed: {exc}"
+                self.watch_log = (self.watch_log + [line])[-20:]
+                stop.wait(interval)
+
+        threading.Thread(target=poll, name="feed-watch", daemon=True).start()
+
+    def stop_watching(self) -> None:
+        if self._watching is not None:
+            self._watching.set()
+            self._watching = None
+
+    @property
+    def watching(self) -> bool:
+        return self._watching is not None
+
     def remove_article(self, doc_id: str, progress: bool = True) -> IndexReport:
         """Delete the article's file (for a JSONL archive, the whole file) and update the index."""
         article = self.retriever.articles([doc_id]).get(doc_id)
@@ -106,3 +143,11 @@ class ChatService:
 def _descending(date: str) -> str:
     """A key that sorts YYYY-MM-DD dates newest first."""
     return "".join(chr(0x7F - ord(c)) for c in date)
+
+
+def fetch_and_index(service: "ChatService", urls: list[str], progress: bool = True):
+    from ..ingest.fetch import add_urls
+
+    fetched = add_urls(urls, service.articles_dir, progress=progress, **service.fetch_settings)
+    built = service.ensure_index(progress) if (fetched.added or fetched.changed) else None
+    return fetched, built

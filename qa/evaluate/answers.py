@@ -115,6 +115,9 @@ def summarise(outcomes: list[Outcome]) -> dict[str, float]:
         })
     if unanswerable:
         figures["refused_unanswerable"] = sum(o.refused for o in unanswerable) / len(unanswerable)
+    answered = [o for o in outcomes if not o.refused and not o.case.false_parts]
+    if answered:
+        figures["disagreement_claimed"] = sum(o.said_disagree for o in answered) / len(answered)
     conflicts = [o for o in outcomes if o.case.false_parts]
     if conflicts:
         both = [o for o in conflicts if o.names(o.case.parts) and o.names(o.case.false_parts)]

@@ -61,6 +61,10 @@ class Retriever:
         """Whether a newer state of the index has been published since this one was opened."""
         return self.store.is_stale()
 
+    def newest_date(self) -> str | None:
+        """The newest article's date: what "last week" in a question is relative to."""
+        return self.store.newest_date()
+
     def articles(self, doc_ids) -> dict[str, Article]:
         """The whole articles behind some excerpts, from the same state of the index."""
         return self.store.articles(doc_ids)

@@ -61,6 +61,10 @@ class Store(ABC):
     def article_rows(self) -> list[ArticleRow]:
         """Every article's title, date, source and chunk count, for listings."""
 
+    def newest_date(self) -> str | None:
+        """The newest publication date among the articles (the default reference for "last week")."""
+        return max((row.date for row in self.article_rows() if row.date), default=None)
+
     @abstractmethod
     def chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
         """Chunk records (with their text) by id."""

@@ -90,11 +90,12 @@ class IndexData:
         doc_ids, dates, sources = self.article_columns
         keep = np.ones(len(doc_ids), dtype=bool)
         if filters.date_from or filters.date_to:
-            keep &= dates != ""
-        if filters.date_from:
-            keep &= dates >= filters.date_from
-        if filters.date_to:
-            keep &= dates <= filters.date_to
+            in_range = dates != ""
+            if filters.date_from:
+                in_range &= dates >= filters.date_from
+            if filters.date_to:
+                in_range &= dates <= filters.date_to
+            keep &= in_range | (dates == "") if filters.include_undated else in_range
         if filters.sources:
             keep &= np.logical_or.reduce([np.char.find(sources, s.lower()) >= 0 for s in filters.sources])
         chosen = [self.chunks_by_doc[doc_ids[i]] for i in np.flatnonzero(keep) if doc_ids[i] in self.chunks_by_doc]
@@ -383,6 +384,9 @@ class FolderStore(Store):
 
     def articles(self, doc_ids: Iterable[str]) -> dict[str, Article]:
         return {d: self.data.articles[d] for d in doc_ids if d in self.data.articles}
+
+    def newest_date(self) -> str | None:
+        return max((a.date for a in self.data.articles.values() if a.date), default=None)
 
     def article_rows(self) -> list[ArticleRow]:
         counts = {d: len(ids) for d, ids in self.data.chunks_by_doc.items()}

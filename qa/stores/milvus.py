@@ -67,13 +67,14 @@ import numpy as np
 from ..config import FORMAT_VERSION
 from ..extras import require
 from ..records import Article, ArticleRow, Chunk, Filters, embed_text
+from ..text.terms import search_terms
 from .base import STORES, ArticleStamp, IndexFolderError, Store, StoreWriter
 
 log = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "news"
 DEFAULT_PORT = 19530
-LAYOUT = 1  # of the collections below: bump it when their fields change, so old indexes are rebuilt
+LAYOUT = 2  # of the collections below: bump it when their fields change, so old indexes are rebuilt
 MAX_VARCHAR = 65_535  # bytes, Milvus's limit for one VARCHAR value
 PART_CHARS = 60_000  # characters of article text per articles row
 MAX_WINDOW = 16_384  # Milvus's limit on limit (+ offset) of a query or search
@@ -84,13 +85,13 @@ PAGE_ROWS = {"chunks": 1_000, "articles": 128}  # rows per query page (an articl
 TIMEOUT = 120.0  # seconds for one call
 LEASE_SECONDS = 60.0  # a server writer's lease lasts this long unless renewed (every quarter of it)
 LEASE_ID = 0  # the lease row's key in the meta collection; generations count from 1
-# Milvus Lite accepts only the 'standard' and 'jieba' tokenizers (no stemming, unlike the folder
-# store's BM25); a real cluster could use {"type": "english"} for stemming and stop words.
+# The BM25 field holds terms already stemmed and stripped of stop words (text/terms.py), so the
+# engine's analyzer only splits them: Milvus Lite accepts just the 'standard' and 'jieba' tokenizers.
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase"]}
 BM25_PARAMS = {"inverted_index_algo": "DAAT_MAXSCORE", "bm25_k1": 1.2, "bm25_b": 0.75}
 DUMMY_DIM = 2  # Milvus wants a vector field in every collection; the meta and articles ones hold a dummy
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,200}")
-CHUNK_FIELDS = ["chunk_id", "doc_id", "chunk_hash", "text", "title", "source", "date", "start", "end",
+CHUNK_FIELDS = ["chunk_id", "doc_id", "chunk_hash", "text", "terms", "title", "source", "date", "start", "end",
                 "added", "removed"]
 ARTICLE_FIELDS = ["key", "doc_id", "part", "parts", "text", "title", "source", "date", "path", "meta", "hash",
                   "chunks", "added", "removed"]
@@ -115,12 +116,14 @@ def visible(generation: int) -> str:
 def filter_expression(generation: int, filters: Filters = Filters()) -> str:
     """A chunk filter: the rows of the generation that pass the filters (sources lower-cased, as stored)."""
     parts = [visible(generation)]
-    if filters.date_from or filters.date_to:
-        parts.append('date != ""')
+    dated = ['date != ""']
     if filters.date_from:
-        parts.append(f"date >= {literal(filters.date_from)}")
+        dated.append(f"date >= {literal(filters.date_from)}")
     if filters.date_to:
-        parts.append(f"date <= {literal(filters.date_to)}")
+        dated.append(f"date <= {literal(filters.date_to)}")
+    if len(dated) > 1:
+        parts.append(f'(date == "" or ({" and ".join(dated)}))' if filters.include_undated
+                     else " and ".join(dated))
     if filters.sources:
         parts.append("(" + " or ".join(f"source like {like_contains(s.lower())}" for s in filters.sources) + ")")
     return " and ".join(parts)
@@ -321,7 +324,11 @@ def chunk_schema(dim: int):
     schema.add_field("chunk_id", DataType.INT64, is_primary=True)
     schema.add_field("doc_id", DataType.VARCHAR, max_length=MAX_VARCHAR)
     schema.add_field("chunk_hash", DataType.VARCHAR, max_length=64)
-    schema.add_field("text", DataType.VARCHAR, max_length=MAX_VARCHAR, enable_analyzer=True, analyzer_params=ANALYZER)
+    schema.add_field("text", DataType.VARCHAR, max_length=MAX_VARCHAR)  # title + passage, as embedded
+    # The BM25 input: the same stemmed, stop-word-free terms the folder store's BM25 matches on
+    # (text/terms.py), so both stores rank keywords alike whatever analyzers the engine has.
+    schema.add_field("terms", DataType.VARCHAR, max_length=MAX_VARCHAR, enable_analyzer=True,
+                     analyzer_params=ANALYZER)
     schema.add_field("title", DataType.VARCHAR, max_length=MAX_VARCHAR)
     schema.add_field("source", DataType.VARCHAR, max_length=MAX_VARCHAR)  # lower-cased, for the sources filter
     schema.add_field("date", DataType.VARCHAR, max_length=MAX_VARCHAR)  # YYYY-MM-DD, or "" when none
@@ -332,7 +339,7 @@ def chunk_schema(dim: int):
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
-                                 input_field_names=["text"], output_field_names=["sparse"]))
+                                 input_field_names=["terms"], output_field_names=["sparse"]))
     return schema
 
 
@@ -784,7 +791,10 @@ class MilvusStore(Store):
     def keyword_search(self, question: str, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
         if not question.strip():
             return []
-        hits = self._search(question, "sparse", {"metric_type": "BM25"}, k, filters, "searching keywords")
+        terms = " ".join(search_terms(question))
+        if not terms:
+            return []
+        hits = self._search(terms, "sparse", {"metric_type": "BM25"}, k, filters, "searching keywords")
         # Milvus Lite 3 reports BM25 scores negated (a distance); a server reports them positive.
         return [(hit_id(h), abs(float(h["distance"]))) for h in hits]
 
@@ -999,6 +1009,7 @@ class MilvusWriter(StoreWriter):
             chunk_rows.append({
                 "chunk_id": chunk.id, "doc_id": chunk.doc_id, "chunk_hash": chunk.hash,
                 "text": fits(chunk.embed_text, "title and passage", chunk.doc_id),
+                "terms": fits(" ".join(search_terms(chunk.embed_text)), "search terms", chunk.doc_id),
                 "title": article.title, "source": f"{article.source} {article.outlet or ''}".lower(),
                 "date": article.date or "",
                 "start": int(chunk.start), "end": int(chunk.end), "added": new, "removed": 0, "vector": vector})

