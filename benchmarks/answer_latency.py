@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/answer_latency.py [--backend llama] [--skip-browser] [--skip-in-process]
 
-Starts the app on the bundled articles with the configured back end (warm, as `make chat` leaves it),
-then asks 12 first questions, each followed by a follow-up in the same conversation, and records per
-question: time to the sources panel, to the first answer text on screen (the provisional quoted
+Starts the app on the bundled articles with the configured back end in a process of its own (warm,
+as `make chat` leaves it; the browser's driver must not share the app's interpreter), then asks 12
+first questions, each followed by a follow-up in the same conversation, and records per question: time to the sources panel, to the first answer text on screen (the provisional quoted
 extract, when one is shown), and to the complete, checked answer. Then the same questions
 in-process (Answerer.stream), with the prompt tokens read and how many the model's cache held.
 Prints medians for first questions and follow-ups separately, against the targets.
@@ -46,10 +46,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 WATCH = """(before) => {
   window.__t = {start: performance.now()};
   const sources = document.querySelector('#sources');
-  const initial = sources.innerHTML;
+  const firstCard = () => (sources.querySelector('.source') || {}).innerText || '';
+  const initialCard = firstCard();
   const check = () => {
     const now = performance.now();
-    if (!window.__t.sources && sources.innerHTML !== initial && sources.querySelector('.source')) window.__t.sources = now;
+    const heading = (sources.querySelector('h3') || {}).innerText || '';
+    if (!window.__t.sources && firstCard() && (heading === 'Retrieved' || firstCard() !== initialCard)) window.__t.sources = now;
     const bots = document.querySelectorAll('#chat [data-testid=bot]');
     if (bots.length > before) {
       const last = bots[bots.length - 1];
@@ -58,9 +60,10 @@ WATCH = """(before) => {
       if (!window.__t.final && text.length > 1 && text !== '…' && !last.querySelector('.provisional')) window.__t.final = now;
     }
   };
-  window.__observer && window.__observer.disconnect();
-  window.__observer = new MutationObserver(check);
-  window.__observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  // Polled every 25 ms rather than on every change: reading the page on each of the chat's many
+  // small updates would itself take CPU from the model being timed.
+  window.__poll && clearInterval(window.__poll);
+  window.__poll = setInterval(() => { check(); if (window.__t.final) clearInterval(window.__poll); }, 25);
 }"""
 
 
@@ -73,16 +76,54 @@ def report(label: str, rows: list[dict], keys=("sources", "first_text", "final")
     print(f"{label:32} median over {len(rows)}: {figures}")
 
 
-def browser_run(service, questions) -> tuple[list[dict], list[dict]]:
+def serve(articles: Path, index: Path, port: int, log: Path, backend: str | None) -> None:
+    """The app in its own process (as `qa chat` runs it), logging each answer's time and model figures."""
+    import json
+
+    from qa.answer.readers import answer_backend
+    from qa.app.chat import build_app, launch
+    from qa.app.service import ChatService
+
+    service = ChatService(articles, index, answer_backend(backend))
+    service.ensure_index(progress=False)
+    service.warm()
+    answer = service.answer
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        yield from answer(*args, **kwargs)
+        stats = getattr(service.reader.model, "last_stats", {}) if service.reader.model else {}
+        with open(log, "a") as out:
+            out.write(json.dumps({"server": time.perf_counter() - started, **stats}) + "\n")
+
+    service.answer = timed
+    launch(build_app(service), port=port, block=True)
+
+
+def browser_run(work: Path, backend: str | None, questions) -> tuple[list[dict], list[dict]]:
+    """Drive the app, started in a process of its own, from headless Chromium."""
+    import json
+    import subprocess
+
+    import httpx
     from playwright.sync_api import sync_playwright
 
-    from qa.app.chat import build_app, launch
     from tests.conftest import free_port
 
     port = free_port()
-    app = launch(build_app(service), port=port, block=False)
+    log = work / "answers.log"
+    command = [sys.executable, __file__, "--serve", str(port), "--work", str(work)] + (
+        ["--backend", backend] if backend else [])
+    app = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     firsts, follows = [], []
     try:
+        deadline = time.time() + 600
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                         args=CHROMIUM_ARGS)
@@ -95,17 +136,24 @@ def browser_run(service, questions) -> tuple[list[dict], list[dict]]:
                     page.evaluate(WATCH, before)
                     page.fill("#question textarea", question)
                     page.click("#ask")
-                    page.wait_for_function("() => window.__t && window.__t.final", timeout=120000)
+                    page.wait_for_function("() => window.__t && window.__t.final", timeout=120000, polling=250)
                     t = page.evaluate("() => window.__t")
                     row = {k: (t.get(k, t["final"]) - t["start"]) / 1000 for k in ("sources", "first_text", "final")}
                     row["question"] = question
+                    time.sleep(0.3)  # the app writes its line once the last event is out
+                    logged = json.loads(log.read_text().splitlines()[-1]) if log.exists() else {}
+                    row.update({f"model_{k}": v for k, v in logged.items()})
                     rows.append(row)
                     print(f"  browser  sources {row['sources']:5.2f}s  first text {row['first_text']:5.2f}s  "
-                          f"final {row['final']:5.2f}s  {question}", flush=True)
+                          f"final {row['final']:5.2f}s  (in the app {logged.get('server', float('nan')):5.2f}s; "
+                          f"model: {logged.get('prompt_tokens', 0) - logged.get('cached_tokens', 0)} prompt tokens "
+                          f"read in {logged.get('prompt_ms', 0):.0f} ms, {logged.get('generated_tokens', 0)} "
+                          f"generated in {logged.get('generate_ms', 0):.0f} ms)  {question}", flush=True)
                 page.close()
             browser.close()
     finally:
-        app.close()
+        app.terminate()
+        app.wait(30)
     return firsts, follows
 
 
@@ -144,23 +192,31 @@ def main() -> None:
     parser.add_argument("--backend", default=None)
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--conversations", type=int, default=len(CONVERSATIONS), help="how many of the 12 to ask")
+    parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--work", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        work = Path(args.work)
+        serve(work / "articles", work / "index", args.serve, work / "answers.log", args.backend)
+        return
 
     from qa.answer.readers import answer_backend
     from qa.app.service import ChatService
 
     work = Path(tempfile.mkdtemp(prefix="latency-"))
     shutil.copytree(ROOT / "seeds", work / "articles")
-    service = ChatService(work / "articles", work / "index", answer_backend(args.backend))
-    service.ensure_index(progress=False)
-    started = time.perf_counter()
-    service.warm()
-    print(f"reader {service.reader.name}; warm-up {time.perf_counter() - started:.1f}s")
     results = {}
-    if not args.skip_browser:
-        results["browser"] = browser_run(service, CONVERSATIONS)
+    conversations = CONVERSATIONS[:args.conversations]
+    if not args.skip_browser:  # the app in its own process, as a person's browser would find it
+        results["browser"] = browser_run(work, args.backend, conversations)
     if not args.skip_in_process:
-        results["in-process"] = in_process_run(service, CONVERSATIONS)
+        service = ChatService(work / "articles", work / "index", answer_backend(args.backend))
+        service.ensure_index(progress=False)
+        started = time.perf_counter()
+        service.warm()
+        print(f"reader {service.reader.name}; warm-up {time.perf_counter() - started:.1f}s")
+        results["in-process"] = in_process_run(service, conversations)
     print()
     for where, (firsts, follows) in results.items():
         report(f"{where}, first questions", firsts)

@@ -43,7 +43,7 @@ class AnswerSettings:
     min_relevance: float = 6.0  # best sentence below this: refuse without asking the reader
     quote_relevance: float = 9.0
     conflict_margin: float = 1.5  # other sources' sentences within this of the best are read for disagreement
-    max_tokens: int = 40
+    max_tokens: int = 32  # the answering words and their [n]; a reply stops at its first ]
     filters: Filters = Filters()  # which articles may answer
     reranker: str | None = None  # a reranker spec (see retrieve.rerank.reranker_for), off by default
     reference_date: str | None = None  # what "last week" is relative to: QA_REFERENCE_DATE, else the newest article

@@ -27,11 +27,12 @@ class ChatModel:
 
     name: str = "model"
 
-    def stream(self, messages: list[dict], max_tokens: int = 256) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+        """The reply in pieces; generation ends at any of the stop strings (which are not returned)."""
         raise NotImplementedError
 
-    def complete(self, messages: list[dict], max_tokens: int = 256) -> str:
-        return "".join(self.stream(messages, max_tokens))
+    def complete(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> str:
+        return "".join(self.stream(messages, max_tokens, stop))
 
     def warm(self) -> None:
         """Load weights now rather than on the first question."""
@@ -81,7 +82,8 @@ class LlamaCppModel(ChatModel):
         self.path = Path(path) if path else None
         self.name = self.path.name if self.path else BUNDLED_GGUF
         self.n_ctx = n_ctx
-        self.n_threads = n_threads or os.cpu_count() or 1
+        self.n_threads = n_threads or int(os.environ.get("QA_LLAMA_THREADS", 0)) or os.cpu_count() or 1
+        self.n_threads_batch = int(os.environ.get("QA_LLAMA_BATCH_THREADS", 0)) or self.n_threads
         self.seed = seed
         # Prompt-lookup decoding drafts the next tokens from the prompt itself: answers copied from the
         # passages are what it could speed up; QA_PROMPT_LOOKUP=N turns it on (measured slower here: it needs
@@ -109,7 +111,7 @@ class LlamaCppModel(ChatModel):
                 draft = LlamaPromptLookupDecoding(num_pred_tokens=self.prompt_lookup)
             try:
                 self._llama = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                                    n_threads_batch=self.n_threads, seed=self.seed, verbose=False, draft_model=draft)
+                                    n_threads_batch=self.n_threads_batch, seed=self.seed, verbose=False, draft_model=draft)
             except (ValueError, RuntimeError) as exc:
                 raise ModelUnavailable(f"{path}: cannot load the model ({exc})") from None
         return self._llama
@@ -117,14 +119,14 @@ class LlamaCppModel(ChatModel):
     def warm(self) -> None:
         self.complete([{"role": "user", "content": "Say OK."}], max_tokens=1)
 
-    def stream(self, messages: list[dict], max_tokens: int = 256) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
         import llama_cpp
 
         llama = self.load()
         with self._lock:
             llama_cpp.llama_perf_context_reset(llama.ctx)
             for part in llama.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0,
-                                                     stream=True):
+                                                     stream=True, stop=stop or None):
                 piece = part["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
@@ -152,12 +154,12 @@ class OpenAICompatibleModel(ChatModel):
         self.timeout = timeout
         self.transport = transport  # an httpx transport, for tests; None for the network
 
-    def stream(self, messages: list[dict], max_tokens: int = 256) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
         import httpx
 
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         body = {"model": self.name, "messages": messages, "max_tokens": max_tokens, "temperature": 0.0,
-                "stream": True}
+                "stream": True, **({"stop": stop} if stop else {})}
         try:
             with httpx.Client(transport=self.transport, timeout=self.timeout) as client, \
                     client.stream("POST", f"{self.base_url}/chat/completions", json=body, headers=headers) as response:

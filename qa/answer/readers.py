@@ -41,7 +41,13 @@ class ModelReader(Reader):
 
     def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
         outlets = [p.outlet or outlet_of(p.source) for p in passages]
-        yield from self.model.stream(answer_messages(question, passages, outlets), max_tokens)
+        # One claim is all the answer uses: stop at its citation's closing bracket (and put it back).
+        text = ""
+        for piece in self.model.stream(answer_messages(question, passages, outlets), max_tokens, stop=["]"]):
+            text += piece
+            yield piece
+        if "[" in text.rsplit("]", 1)[-1]:
+            yield "]"
 
     def warm(self) -> None:
         """Load the model and read the fixed instructions once, so every question finds them cached."""

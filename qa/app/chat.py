@@ -61,7 +61,9 @@ def build_app(service: ChatService) -> gr.Blocks:
                     searched = f"Searched for: *{escape_markdown(event.standalone_question)}*"
                     if event.time_note:
                         searched += f" · {escape_markdown(event.time_note)}"
-                    panel = sources_html(event.passages, event.articles, heading="Retrieved")
+                    # The passages alone while the model reads (the whole articles come with the answer):
+                    # a large page to lay out takes CPU from the model on two cores.
+                    panel = sources_html(event.passages, {}, heading="Retrieved")
                     yield messages, panel, searched, history, ""
                 elif isinstance(event, Partial):
                     messages[-1] = {"role": "assistant", "content": provisional_markdown(event.text)}
@@ -149,8 +151,10 @@ def build_app(service: ChatService) -> gr.Blocks:
             history = gr.State([])
             outputs = [chatbot, sources, searched, history, question]
             inputs = [question, chatbot, history, date_from, date_to, outlets]
-            ask.click(respond, inputs, outputs)
-            question.submit(respond, inputs, outputs)
+            # No spinner or timer over the chat while the model reads: on two cores, the browser's
+            # animation takes CPU from the answer (measured in benchmarks/answer_latency.py).
+            ask.click(respond, inputs, outputs, show_progress="hidden")
+            question.submit(respond, inputs, outputs, show_progress="hidden")
         with gr.Tab("Articles") as articles_tab:
             table = gr.Dataframe(headers=["date", "outlet", "title", "chunks", "doc_id"], interactive=False,
                                  elem_id="articles", wrap=True)

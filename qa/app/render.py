@@ -72,6 +72,9 @@ def final_markdown(answer: Answer) -> str:
 
 
 CSS = """
+/* No animations: in a browser without a GPU (a headless one, or a small laptop) the pending-answer
+   pulse took up to 1.8 cores from the model on two (benchmarks/README.md). */
+*, *::before, *::after { animation: none !important; transition: none !important; }
 .sources .source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin: 8px 0; }
 .sources .source.uncited { opacity: 0.8; }
 .sources .source:target { outline: 3px solid var(--color-accent); }

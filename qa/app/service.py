@@ -65,8 +65,13 @@ class ChatService:
             return self._retriever
 
     def warm(self) -> None:
-        """Load the embedder and the answer model before the first question."""
+        """Load the embedder, the answer model and the claim checker's language models before the first
+        question, so it costs no more than the next one."""
+        from ..text.nlp import parse, word_weight
+
         self.embedder.embed_query("warm up")
+        parse("Warm up the parser on Friday in Beijing, Wang said.")
+        word_weight("warm")
         self.reader.warm()
 
     def answer(self, question: str, history: list[tuple[str, str]],

@@ -21,9 +21,12 @@ class ScriptedModel(ChatModel):
         self.replies = list(replies)
         self.prompts: list[list[dict]] = []
 
-    def stream(self, messages, max_tokens=256):
+    def stream(self, messages, max_tokens=256, stop=None):
         self.prompts.append(messages)
         reply = self.replies.pop(0)
+        for word in stop or ():  # as a real model does: generation ends at a stop string, not returned
+            if word in reply:
+                reply = reply[:reply.index(word)]
         for i in range(0, len(reply), 7):
             yield reply[i:i + 7]
 
