@@ -60,7 +60,9 @@ def main() -> None:
     report = build_index(articles, index, model=embedder, progress=True)
     print(report.summary())
     print(f"index ({model}): {report.seconds:.1f}s, {report.chunks_total} chunks, "
-          f"{report.chunks_embedded / report.seconds if report.seconds else 0:.1f} chunks/s end to end")
+          f"{report.chunks_embedded / report.seconds if report.seconds else 0:.1f} chunks/s end to end; "
+          f"near-duplicate grouping {report.grouping_seconds:.1f}s "
+          f"({100 * report.grouping_seconds / max(report.seconds, 1e-9):.1f}% of the build)")
     if args.bare:
         bare_encode(embedder, index, report.seconds if report.chunks_embedded == report.chunks_total else None)
     incremental(embedder, articles, index, fresh_process=args.store == "folder")

@@ -168,6 +168,7 @@ class IndexReport:
     stories: int = 0  # distinct stories among the indexed articles
     copies: int = 0  # articles grouped as a copy of another article's story
     grouped: list[str] = field(default_factory=list)  # "copy -> story" for copies found in this run
+    grouping_seconds: float = 0.0  # of `seconds`, spent finding near-duplicate copies
 
     @property
     def chunks_per_second(self) -> float:

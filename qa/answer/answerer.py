@@ -41,7 +41,7 @@ class AnswerSettings:
     # quoted on its own (the extractive back end's answer, and the provisional text the chat shows
     # while the model reads) must score at least quote_relevance.
     min_relevance: float = 6.0  # best sentence below this: refuse without asking the reader
-    quote_relevance: float = 9.0
+    quote_relevance: float = 8.0
     conflict_margin: float = 1.5  # other sources' sentences within this of the best are read for disagreement
     max_tokens: int = 32  # the answering words and their [n]; a reply stops at its first ]
     filters: Filters = Filters()  # which articles may answer
@@ -160,7 +160,7 @@ class Answerer:
         if not passages or best < self.settings.min_relevance:
             yield self.refusal(question, query, passages, articles)
             return
-        extract = self.extract(query, passages, articles) if passages and best >= self.settings.quote_relevance else None
+        extract = self.extract(question, query, passages, articles) if best >= self.settings.quote_relevance else None
         if extract is not None and self.reader.model is not None:
             yield Partial(extract.answer)
         draft = "".join(self.reader.draft(query, passages, self.settings.max_tokens))
@@ -182,7 +182,7 @@ class Answerer:
     def refusal(self, question: str, query: str, passages: list[Passage], articles: dict[str, Article]) -> Answer:
         return Answer(question, REFUSAL, [], True, query, passages, "refusal", articles)
 
-    def extract(self, query: str, passages: list[Passage], articles: dict[str, Article]) -> Answer | None:
+    def extract(self, question: str, query: str, passages: list[Passage], articles: dict[str, Article]) -> Answer | None:
         """The best passage quoted, when nothing in it rules it out (another speaker, another year)."""
         passage = passages[0]
         article = articles[passage.doc_id]
@@ -190,7 +190,7 @@ class Answerer:
             return None
         focus = article.text[passage.focus_start:passage.focus_end]
         text = f"{EXTRACT_LEAD} “{trimmed(focus)}” [1]"
-        return Answer(query, text, [citation(1, passage)], False, query, passages[1:], "extract", articles)
+        return Answer(question, text, [citation(1, passage)], False, query, passages[1:], "extract", articles)
 
     def compose(self, question: str, query: str, checked: Checked, passages: list[Passage],
                 articles: dict[str, Article]) -> Answer:

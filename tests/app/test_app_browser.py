@@ -179,7 +179,7 @@ def test_twenty_concurrent_chat_requests_all_get_answers(app_url):
 
     client = Client(app_url[0], verbose=False)
     questions = [EXAMPLES[n % len(EXAMPLES)] for n in range(20)]
-    jobs = [client.submit(question, [], api_name="/respond") for question in questions]
+    jobs = [client.submit(question, [], "", "", [], api_name="/respond") for question in questions]
     results = [job.result(timeout=600) for job in jobs]
 
     def text(message: dict) -> str:  # Gradio 6 sends content as a list of typed parts, markdown-escaped
@@ -190,3 +190,70 @@ def test_twenty_concurrent_chat_requests_all_get_answers(app_url):
         searches = [o[2] for o in job.outputs() if isinstance(o[2], str) and o[2]]
         assert text(messages[0]) == question and question[:-1] in searches[0]  # its own answer, no cross-talk
         assert 'class="cite"' in text(messages[1]) and 'id="src-1"' in sources and box == ""
+
+
+@pytest.fixture(scope="module")
+def news_url(tmp_path_factory, real_embedder):
+    """The app on dated articles from two outlets, and one with no date."""
+    import json
+
+    from qa.app.chat import build_app, launch
+    from qa.app.service import ChatService
+    from tests.test_news import BRIDGE
+
+    folder = tmp_path_factory.mktemp("news-app")
+    (folder / "articles").mkdir()
+    rows = BRIDGE + [{"id": "undated", "title": "Ferry timetable", "text": "The harbour ferry keeps its winter "
+                      "timetable until the bridge reopens. Tickets cost two euros."}]
+    (folder / "articles" / "news.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    service = ChatService(folder / "articles", folder / "index", embedder=real_embedder)
+    service.ensure_index(progress=False)
+    port = free_port()
+    app = launch(build_app(service), port=port, block=False)
+    yield f"http://127.0.0.1:{port}"
+    app.close()
+
+
+@pytest.fixture
+def news_page(browser, news_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(news_url)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def test_cards_show_outlet_and_date_or_say_the_date_is_unknown(news_page):
+    ask(news_page, "When will the harbour bridge reopen after repairs?")
+    sources = news_page.locator("#sources").inner_text()
+    assert "citywire.example · 2024-04-22" in sources and "harbour-gazette.example · 2024-03-02" in sources
+    ask(news_page, "How much does a harbour ferry ticket cost?")
+    assert "date unknown" in news_page.locator("#sources").inner_text()
+
+
+def test_time_words_are_shown_with_the_range_searched(news_page):
+    ask(news_page, "What did the city say about the harbour bridge last week?")
+    searched = news_page.locator("#searched").inner_text()
+    assert "Searched articles from 2024-04-18 to 2024-04-25" in searched, searched
+    cards = news_page.locator("#sources").inner_text()
+    assert "2024-03-02" not in cards  # the March report is outside last week
+
+
+def test_date_and_outlet_filters_narrow_the_sources(news_page):
+    news_page.locator("#filters").get_by_text("Filters").click()
+    news_page.fill("#date-from input, #date-from textarea", "2024-04-01")
+    ask(news_page, "When will the harbour bridge reopen after repairs?")
+    cards = news_page.locator("#sources").inner_text()
+    assert "2024-04-22" in cards and "2024-03-02" not in cards
+    news_page.fill("#date-from input, #date-from textarea", "April 31, 2024")
+    ask(news_page, "When will the harbour bridge reopen after repairs?")
+    assert "From date" in news_page.locator("#chat [data-testid=bot]").last.inner_text()
+
+
+def test_articles_tab_lists_newest_first_with_outlet_and_date(news_page):
+    news_page.get_by_role("tab", name="Articles").click()
+    news_page.wait_for_function("() => document.querySelector('#articles')?.innerText.includes('2024-04-25')")
+    table = news_page.locator("#articles").inner_text()
+    assert table.index("2024-04-25") < table.index("2024-04-22") < table.index("2024-03-02") < table.index("date unknown")
+    assert "citywire.example" in table and "harbour-gazette.example" in table

