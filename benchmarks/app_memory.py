@@ -42,7 +42,7 @@ def main() -> None:
         client = Client(url, verbose=False)
         for question in QUESTIONS:
             started = time.perf_counter()
-            client.predict(question, [], api_name="/respond")
+            client.predict(question, [], "", "", [], api_name="/respond")  # question, history, date from/to, outlets
             print(f"{time.perf_counter() - started:5.1f}s  {question}")
         print(f"peak resident memory of the app: {status_mb(app.pid, 'VmHWM'):.0f} MB "
               f"(now {status_mb(app.pid, 'VmRSS'):.0f} MB)")

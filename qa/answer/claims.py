@@ -27,6 +27,7 @@ EMPTY_WORDS_RE = re.compile(r"^\W*(?:(?:the\s+)?(?:passage|sentence|source|artic
 SPEECH_QUESTION_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(?:ed|s)?|characteri[sz]e[sd]?)\b",
                                 re.IGNORECASE)
 MAX_QUOTE_WORDS = 60
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 def is_yes_no(question: str) -> bool:
@@ -72,12 +73,26 @@ def parse_draft(draft: str, question: str) -> list[Claim]:
     return claims
 
 
+NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                "sixteen seventeen eighteen nineteen twenty").split()
+
+
+def token_pattern(token: str) -> str:
+    """A word as it may be written: small numbers in digits or in words ("6" ~ "six")."""
+    if token.isdigit() and int(token) < len(NUMBER_WORDS):
+        return f"(?:{token}|{NUMBER_WORDS[int(token)]})"
+    if token in NUMBER_WORDS:
+        return f"(?:{token}|{NUMBER_WORDS.index(token)})"
+    return re.escape(token)
+
+
 def words_in(words: str, text: str) -> tuple[int, int] | None:
-    """Where words occur in text, ignoring case, spacing and punctuation at word edges; None if they don't."""
+    """Where words occur in text, ignoring case, spacing and punctuation at word edges, and whether small
+    numbers are written in digits or words; None if they don't."""
     tokens = re.findall(r"\w+", words.lower())  # apostrophes, dots and quotes of any kind fall between words
     if not tokens:
         return None
-    pattern = r"\W+".join(re.escape(t) for t in tokens)
+    pattern = r"\W+".join(token_pattern(t) for t in tokens)
     match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
     return match.span() if match else None
 
@@ -137,15 +152,37 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     asked_numbers = standalone_numbers(question)
     if asked_numbers - numbers(window):
         found.append(f"the passage is not about {', '.join(sorted(asked_numbers - numbers(window)))}")
-    missing = [name for name, label in entities(question) if label == "PERSON" and not same_name(name, window)]
+    asked = entities(question)
+    missing = [name for name, label in asked if label == "PERSON" and not same_name(name, window)]
     if missing:
         found.append(f"the passage does not mention {missing[0]}")
+    # "Who did Blinken meet in Shanghai?" is not answered by a sentence about a meeting in Beijing.
+    places = [(name, label) for name, label in asked if label in PLACE_LABELS and located_in(name, question)
+              and not same_place(name, window)]
+    elsewhere = [(name, label) for name, label in entities(article.text[s:e]) if label in PLACE_LABELS
+                 and not any(same_name(name, p) for p, _ in asked)]
+    if places and elsewhere:
+        other = next((name for name, label in elsewhere if label == places[0][1]), elsewhere[0][0])
+        found.append(f"the passage is about {other}, not {places[0][0]}")
     speaker = asked_speaker(question)
     if speaker:
         named = speakers(article.text[s:e], before)
         if named and not any(same_name(speaker, n) for n in named):
             found.append(f"said by {named[0]}, not {speaker}")
     return found
+
+
+def located_in(place: str, question: str) -> bool:
+    """Whether the question asks about something in or at the place ("meet in Shanghai"), rather than
+    about the place itself ("visited Beijing", "press China")."""
+    return bool(re.search(rf"\b(?:in|at|inside|near)\s+(?:the\s+)?{re.escape(place)}", question, re.IGNORECASE))
+
+
+def same_place(place: str, text: str) -> bool:
+    """Whether text names the place, or says it through an adjective ("Russia" ~ "Russian", "China" ~ "Chinese")."""
+    stems = [w[:-1] if len(w) > 4 else w for w in content_words(place) if word_weight(w) > 3]
+    words = content_words(text)
+    return not stems or any(w.startswith(stem) for stem in stems for w in words)
 
 
 NEGATION_RE = re.compile(r"\b(?:not|no|never|nor|neither|without|rather than|instead of)\s+(?:\w+\s+){0,2}$|n't\s+(?:\w+\s+){0,2}$",
@@ -195,13 +232,15 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             break
         else:
             drawn = drawn_on(claim, question, passages, articles, order)
+            if drawn is None and claim.polarity:
+                drawn = denial_of(question, passages, articles, order)
             if drawn is not None:
                 kept.append(drawn)
     return kept
 
 
 WHOLE_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "DATE",
-                "TIME", "MONEY", "QUANTITY", "PERCENT"}
+                "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL"}
 
 
 def whole_entity(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
@@ -238,6 +277,30 @@ def drawn_on(claim: Claim, question: str, passages: list[Passage], articles: dic
                 continue
             polarity = decided_polarity(question, passage.text[s:e], claim.polarity) if claim.polarity else None
             return Checked("", n, polarity, start, passage.start + e, passage.text[s:e])
+    return None
+
+
+ASKED_SHARE = 0.5  # of the question's word weight a sentence must hold to decide it by a denial
+
+
+def denial_of(question: str, passages: list[Passage], articles: dict[str, Article], order: list[int]) -> Checked | None:
+    """For a yes/no question whose reply could not be checked: the sentence that denies what it asks
+    ("partners rather than rivals" to "...should be rivals?"), which decides it as No."""
+    words = [w for w in set(content_words(question)) if word_weight(w) > 2.5]
+    total = sum(word_weight(w) for w in words)
+    for n in order:
+        passage = passages[n - 1]
+        article = articles[passage.doc_id]
+        for s, e in split_sentences(passage.text):
+            sentence = passage.text[s:e]
+            present = set(content_words(sentence))
+            if not total or sum(word_weight(w) for w in words if w in present) / total < ASKED_SHARE:
+                continue
+            if decided_polarity(question, sentence, "") != "No":
+                continue
+            if context_problems(question, passage, article, passage.start + s):
+                continue
+            return Checked("", n, "No", passage.start + s, passage.start + e, sentence)
     return None
 
 

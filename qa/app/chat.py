@@ -21,7 +21,7 @@ EXAMPLES = [
     "Which German chancellor visited Beijing before Blinken?",
     "Where did Wang Yi welcome Blinken?",
     "How long did Blinken's meeting with Wang Yi last?",
-    "Who did Blinken meet in Shanghai?",
+    "Where did Biden and Xi last meet in person?",
 ]
 FEED_POLL_SECONDS = 900.0
 READABLE_ERRORS = (ModelUnavailable, IndexFolderError, UploadError, ValueError, OSError)

@@ -428,6 +428,22 @@ class Published:
     problem: str | None = None
 
 
+def wait_for_indexes(client, collections: list[str], seconds: float = 120.0) -> None:
+    """Until every index of the collections covers all flushed rows. Milvus builds them in the
+    background; an embedded .db killed while writing one cannot be opened again, so a writer does
+    not return (or let go of its lock) before they are done."""
+    deadline = time.monotonic() + seconds
+    for collection in collections:
+        for name in client.list_indexes(collection):
+            while True:
+                state = client.describe_index(collection, name)
+                if state.get("pending_index_rows", 0) == 0 and state.get("state", "Finished") == "Finished":
+                    break
+                if time.monotonic() > deadline:
+                    return  # a very slow build is left to finish in the background
+                time.sleep(0.05)
+
+
 def published_generations(client, target: Target) -> list[Published]:
     """Every published generation still recorded, oldest first ([] when there is no index)."""
     if not client.has_collection(target.meta, timeout=TIMEOUT):
@@ -1053,14 +1069,16 @@ class MilvusWriter(StoreWriter):
             text = json.dumps(body, ensure_ascii=False)
             if len(text.encode("utf-8")) > MAX_VARCHAR:
                 raise IndexFolderError(f"{self.target.uri}: the manifest is over {MAX_VARCHAR} bytes")
-            # Everything staged is written out before the one row that makes it visible.
+            # Everything staged is written out (and indexed) before the one row that makes it visible.
             self.client.flush(self.chunks_collection)
             self.client.flush(self.articles_collection)
+            wait_for_indexes(self.client, [self.chunks_collection, self.articles_collection])
             if self.lease is not None and self.lease.lost:
                 raise IndexFolderError(f"{self.target.uri}: {self.lease.lost}; this update was not published")
             self.client.insert(self.target.meta, [{"generation": new, "kind": "published", "body": text,
                                                    "dummy": [1.0, 0.0]}], timeout=TIMEOUT)
             self.client.flush(self.target.meta)
+            wait_for_indexes(self.client, [self.target.meta])
         self.history.append(Published(new, body))
         self.published = self.history[-1]
         self.generation = new

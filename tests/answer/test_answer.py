@@ -89,6 +89,38 @@ def test_the_reader_saying_none_is_a_refusal_when_no_passage_is_strong(retriever
     assert answer.refused and answer.citations == [] and len(model.prompts) == 1  # the reader was asked
 
 
+def test_when_nothing_on_the_best_passages_holds_the_reader_gets_the_next_ones_once(retriever):
+    settings = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("inf"), max_passages=2,
+                              second_look=True)
+    question = "Which German chancellor visited Beijing?"
+    candidates, _ = Answerer(retriever, ExtractiveReader(), settings).passages(question)
+    third = candidates[2]
+    words = " ".join(third.text.split()[-3:]).rstrip(".")
+    answerer, model = scripted(retriever, "none", f"{words} [1]", settings=settings)
+    answer = answerer.ask(question)
+    assert len(model.prompts) == 2
+    second = model.prompts[1][1]["content"]
+    assert candidates[0].text not in second and third.text.replace("\n", " ") in second
+    assert not answer.refused and answer.citations[0].doc_id == third.doc_id, answer.answer
+    assert answer.citations[0].n == 1 and answer.answer.endswith("[1]")
+    answerer, model = scripted(retriever, "none", "none", settings=settings)
+    assert answerer.ask(question).refused and len(model.prompts) == 2  # once, not on and on
+
+
+def test_a_sentence_already_shown_as_another_ones_context_is_not_shown_again(retriever):
+    answerer = Answerer(retriever, ExtractiveReader(), OPEN)
+    with_context = 0
+    for question in ("How many sanctions already exist on Chinese individuals and entities?",
+                     "What did he say about relations?", "Who did Blinken meet in Shanghai?",
+                     "Did Xi Jinping say the US and China should be rivals?"):
+        passages, _ = answerer.passages(question)
+        with_context += sum(p.start < p.focus_start for p in passages)
+        for p in passages:
+            assert not any(q is not p and q.doc_id == p.doc_id and q.start <= p.focus_start and p.focus_end <= q.end
+                           for q in passages), question
+    assert with_context  # the case this guards against did come up
+
+
 def test_a_weak_best_passage_is_refused_before_the_reader_is_called(retriever):
     answerer, model = scripted(retriever, "should not be used", settings=AnswerSettings(min_relevance=99.0))
     answer = answerer.ask("How do I bake bread?")

@@ -44,7 +44,6 @@ def assert_well_cited(answer):
     ("Which German chancellor visited Beijing shortly before Blinken?", "Scholz"),
     ("Where did Wang Yi welcome Blinken?", "Diaoyutai"),
     ("How many sanctions already exist on Chinese individuals and entities?", "more than 100"),
-    ("Who did Blinken meet in Shanghai?", "Chen Jining"),
 ])
 def test_real_questions_get_the_fact_with_valid_citations(answerer, question, fact):
     answer = answerer.ask(question)
@@ -52,6 +51,14 @@ def test_real_questions_get_the_fact_with_valid_citations(answerer, question, fa
     assert "Great Hall" not in answer.answer  # where Xi, not Wang Yi, received Blinken
     assert_well_cited(answer)
     assert any(fact.lower() in c.text.lower() for c in answer.citations)
+
+
+def test_a_person_met_somewhere_else_is_not_the_answer(answerer):
+    """The model picks Xi Jinping, whom Blinken met in Beijing: the check drops it (the place the
+    question names is not the sentence's). Chen Jining is the right answer, a refusal the safe one."""
+    answer = answerer.ask("Who did Blinken meet in Shanghai?")
+    assert answer.refused or "Chen Jining" in answer.answer, answer.answer
+    assert "Xi Jinping" not in answer.answer and not answer.answer.startswith("Wang Yi"), answer.answer
 
 
 def test_a_yes_no_question_is_answered_with_the_fact_that_decides_it(answerer):

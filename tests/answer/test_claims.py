@@ -98,3 +98,47 @@ def test_the_answer_is_the_words_then_the_verbatim_sentence():
                     {"d.txt": art})[0]
     assert statement(checked, 1) == "Olaf Scholz — “German Chancellor Olaf Scholz visited Beijing last week.” [1]"
     assert art.text[checked.sentence_start:checked.sentence_end] == checked.sentence
+
+
+def test_small_numbers_match_in_digits_or_words():
+    art = article("Blinken began more than six hours of meetings with Wang Yi on Friday.")
+    checked = check(parse_draft("6 hours", "How long did the meetings last?"), "How long did the meetings last?",
+                    [passage_of(art, art.text)], {"d.txt": art})
+    assert [c.words for c in checked] == ["more than six hours"]  # found without an [n], widened to the quantity
+    assert problems(Claim("16 hours", 1), "How long did the meetings last?", passage_of(art, art.text), art) == [
+        "not in the cited passage"]
+
+
+def test_a_sentence_about_another_place_does_not_answer_for_the_asked_one():
+    beijing = article("Blinken met Chinese President Xi Jinping in Beijing on Friday.", "b.txt", title="Blinken in China")
+    shanghai = article("In Shanghai, Blinken met party secretary Chen Jining.", "s.txt", title="Blinken in China")
+    question = "Who did Blinken meet in Shanghai?"
+    assert problems(Claim("Xi Jinping", 1), question, passage_of(beijing, beijing.text), beijing) == [
+        "the passage is about Beijing, not Shanghai"]
+    assert problems(Claim("Chen Jining", 1), question, passage_of(shanghai, shanghai.text), shanghai) == []
+    # Places the question asks about as a topic, not as where it happened, are not a constraint.
+    topic = article("Blinken raised concerns about Chinese support for the Russian defense industry and Taiwan.")
+    assert problems(Claim("the Russian defense industry", 1), "What did Blinken press China about regarding Russia?",
+                    passage_of(topic, topic.text), topic) == []
+    # A sentence that names no other place is not ruled out by this check.
+    quiet = article("Blinken met party secretary Chen Jining.", "q.txt", title="Blinken in China")
+    assert problems(Claim("Chen Jining", 1), question, passage_of(quiet, quiet.text), quiet) == []
+
+
+def test_a_yes_no_reply_that_cannot_be_checked_is_decided_by_a_denial_in_its_passage():
+    art = article("Xi expressed hope: “China and the United States should be partners rather than rivals,” Xi told "
+                  "Blinken.")
+    question = "Did Xi Jinping say the US and China should be rivals?"
+    checked = check(parse_draft("Yes, Xi Jinping said the US and China should be rivals [1]", question), question,
+                    [passage_of(art, art.text)], {"d.txt": art})
+    assert [(c.polarity, c.passage) for c in checked] == [("No", 1)]
+    plain = article("Xi said China and the United States should cooperate more.")
+    assert check(parse_draft("Yes, Xi said they should be rivals [1]", question), question,
+                 [passage_of(plain, plain.text)], {"d.txt": plain}) == []  # nothing decides it: no answer
+
+
+def test_a_count_is_widened_to_the_whole_quantity_the_sentence_gives():
+    art = article("He threatened new sanctions, adding to the more than 100 sanctions that already exist.")
+    checked = check(parse_draft("100 [1]", "How many sanctions exist?"), "How many sanctions exist?",
+                    [passage_of(art, art.text)], {"d.txt": art})
+    assert [c.words for c in checked] == ["more than 100"]

@@ -86,7 +86,10 @@ def test_question_gets_an_answer_with_citation_and_sources(page):
 
 
 def test_example_questions_are_on_the_start_screen(page):
-    assert page.get_by_text("Where did Wang Yi welcome Blinken?").count() >= 1
+    from qa.app.chat import EXAMPLES
+
+    for example in EXAMPLES:
+        page.get_by_text(example).first.wait_for(timeout=10000)  # fails if an example is not shown
 
 
 def test_unrelated_question_is_refused(page):
@@ -127,10 +130,13 @@ def test_upload_of_another_file_type_is_refused(page, app_url, tmp_path):
     path.write_bytes(b"MZ\x90\x00 not an article")
     page.get_by_role("tab", name="Articles").click()
     page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.wait_for_function("() => document.querySelector('#articles-status')?.innerText.includes('payload.exe')",
-                           timeout=30000)
+    # Gradio itself refuses a file outside file_types with an error toast; our own check (the same
+    # message in the status line) covers anything that gets past it.
+    page.wait_for_function("() => document.querySelector('#articles-status')?.innerText.includes('payload.exe')"
+                           " || document.body.innerText.includes('Invalid file type')", timeout=30000)
     status = page.locator("#articles-status").inner_text()
-    assert "payload.exe: not an article file" in status or "Invalid file type" in status, status
+    shown = page.locator("body").inner_text()
+    assert "payload.exe: not an article file" in status or "Invalid file type" in shown, status
     assert not (app_url[1] / "articles" / "payload.exe").exists()
     assert "payload.exe" not in page.locator("#articles").inner_text()
 
@@ -185,11 +191,16 @@ def test_twenty_concurrent_chat_requests_all_get_answers(app_url):
     def text(message: dict) -> str:  # Gradio 6 sends content as a list of typed parts, markdown-escaped
         return html.unescape("".join(part.get("text", "") for part in message["content"]))
 
+    replies: dict[str, set[str]] = {}
     for question, job, (messages, sources, searched, box) in zip(questions, jobs, results):
         assert [m["role"] for m in messages] == ["user", "assistant"]
         searches = [o[2] for o in job.outputs() if isinstance(o[2], str) and o[2]]
         assert text(messages[0]) == question and question[:-1] in searches[0]  # its own answer, no cross-talk
-        assert 'class="cite"' in text(messages[1]) and 'id="src-1"' in sources and box == ""
+        reply = text(messages[1])
+        assert box == "" and ('class="cite"' not in reply or 'id="src-1"' in sources)
+        replies.setdefault(question, set()).add(reply)
+    assert all(len(texts) == 1 for texts in replies.values()), replies  # the same answer under load as alone
+    assert sum('class="cite"' in next(iter(texts)) for texts in replies.values()) >= 2, replies
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,8 @@ def test_damaged_index_or_one_from_another_model_is_rebuilt_on_start(seeds, tmp_
     report = chat.ensure_index(progress=False)
     assert report.rebuilt_because.startswith("the existing index cannot be used (")
     assert "chunks.jsonl" in report.rebuilt_because
-    assert final(chat.answer("Which German chancellor visited Beijing?", [])).citations
+    retrieved = next(chat.answer("Which German chancellor visited Beijing?", []))
+    assert any("Olaf Scholz" in p.text for p in retrieved.passages)  # searched in the rebuilt index
 
 
 @pytest.mark.model
