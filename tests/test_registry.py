@@ -69,3 +69,27 @@ def test_a_registered_file_reader_takes_its_suffix(tmp_path):
         assert errors == []
     finally:
         READERS.unregister(".csv")
+
+
+def test_an_installed_plugin_registers_through_its_entry_point(tmp_path, monkeypatch):
+    from qa import registry
+    from qa.answer.readers import BACKENDS
+
+    (tmp_path / "qa_echo_plugin.py").write_text(
+        "from qa.answer.readers import BACKENDS, ExtractiveReader\n"
+        "BACKENDS.register('echo-plugin', ExtractiveReader, help='from an entry point')\n")
+    info = tmp_path / "qa_echo_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: qa-echo-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[qa_news.plugins]\necho = qa_echo_plugin\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "_plugins_loaded", False)
+    import sys
+
+    assert "qa_echo_plugin" not in sys.modules
+    try:  # the first lookup after start-up imports the plugin, which registers itself
+        assert "echo-plugin" in BACKENDS.names() and BACKENDS.create("echo-plugin").name == "extractive"
+        assert "qa_echo_plugin" in sys.modules
+    finally:
+        BACKENDS.unregister("echo-plugin")
+        sys.modules.pop("qa_echo_plugin", None)
