@@ -82,8 +82,13 @@ def main() -> None:
     print(f"reader: {reader.name}")
     sets = args.sets.split(",")
 
-    settings = AnswerSettings(**{k: float(v) if k != "max_passages" and k != "k" else int(v)
-                                 for k, v in (o.split("=", 1) for o in args.overrides)})
+    def typed(name: str, value: str):  # as the field's default: --set k=6, --set second_look=true
+        default = getattr(AnswerSettings(), name)
+        if isinstance(default, bool):
+            return value.lower() in ("1", "true", "yes", "on")
+        return int(value) if isinstance(default, int) else float(value)
+
+    settings = AnswerSettings(**{k: typed(k, v) for k, v in (o.split("=", 1) for o in args.overrides)})
     print(f"settings: {settings}")
 
     def answerer(index: Path) -> Answerer:
