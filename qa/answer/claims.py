@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 
 from ..records import Article, Passage
-from ..text.nlp import content_words, entities, numbers, parse, same_name, speakers, word_weight
+from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, speakers, word_weight
 from ..text.sentences import split_sentences
 from .citations import MARKER_RE, cited_numbers
+from .passages import weighted_share
 
 YES_NO_RE = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|"
                        r"might|must)\b", re.IGNORECASE)
@@ -73,16 +74,12 @@ def parse_draft(draft: str, question: str) -> list[Claim]:
     return claims
 
 
-NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                "sixteen seventeen eighteen nineteen twenty").split()
-
-
 def token_pattern(token: str) -> str:
     """A word as it may be written: small numbers in digits or in words ("6" ~ "six")."""
-    if token.isdigit() and int(token) < len(NUMBER_WORDS):
-        return f"(?:{token}|{NUMBER_WORDS[int(token)]})"
-    if token in NUMBER_WORDS:
-        return f"(?:{token}|{NUMBER_WORDS.index(token)})"
+    if token.isdigit() and int(token) < len(NUMBER_NAMES):
+        return f"(?:{token}|{NUMBER_NAMES[int(token)]})"
+    if token in NUMBER_NAMES:
+        return f"(?:{token}|{NUMBER_NAMES.index(token)})"
     return re.escape(token)
 
 
@@ -287,14 +284,12 @@ def denial_of(question: str, passages: list[Passage], articles: dict[str, Articl
     """For a yes/no question whose reply could not be checked: the sentence that denies what it asks
     ("partners rather than rivals" to "...should be rivals?"), which decides it as No."""
     words = [w for w in set(content_words(question)) if word_weight(w) > 2.5]
-    total = sum(word_weight(w) for w in words)
     for n in order:
         passage = passages[n - 1]
         article = articles[passage.doc_id]
         for s, e in split_sentences(passage.text):
             sentence = passage.text[s:e]
-            present = set(content_words(sentence))
-            if not total or sum(word_weight(w) for w in words if w in present) / total < ASKED_SHARE:
+            if weighted_share(words, sentence) < ASKED_SHARE:
                 continue
             if decided_polarity(question, sentence, "") != "No":
                 continue

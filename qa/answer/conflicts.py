@@ -15,14 +15,14 @@ from difflib import SequenceMatcher
 
 from ..ingest.clean import host_of
 from ..records import Article, Passage
-from ..text.nlp import content_words, entities, numbers, word_weight
+from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, word_weight
 from ..text.sentences import split_sentences
 from .claims import Checked, context_problems, words_in
 from ..text.terms import search_terms
 from .passages import answer_type
 
-NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "billion", "half"}
+AMOUNT_WORDS = set(NUMBER_NAMES[1:13]) | {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
+                                         "billion", "half"}
 ABOUT = 0.75  # share of the question's word weight a sentence must repeat to be about the same fact
 SAME_STATEMENT = 0.5  # share of the answer sentence's words another sentence must repeat to be "the same fact"
 
@@ -118,7 +118,7 @@ def entity_value(value: str, value_sentence: str, other: str, question: str) -> 
     found = list(dict.fromkeys(found))
     if len(found) != 1:
         return None
-    if not (numbers(found[0]) or any(w in NUMBER_WORDS for w in content_words(found[0]))):
+    if not (numbers(found[0]) or any(w in AMOUNT_WORDS for w in content_words(found[0]))):
         return None
     return found[0]
 

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,11 @@ class Store(ABC):
 
     def newest_date(self) -> str | None:
         """The newest publication date among the articles (the default reference for "last week")."""
+        return self._newest_date
+
+    @cached_property
+    def _newest_date(self) -> str | None:
+        # Asked for on every question; a store object is one published state, so one pass over it.
         return max((row.date for row in self.article_rows() if row.date), default=None)
 
     @abstractmethod

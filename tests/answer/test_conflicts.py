@@ -46,16 +46,19 @@ def test_sources_that_agree_add_nothing():
     assert other_values(checked, question, passages, articles, min_score=0) == []
 
 
+MEETING_QUESTION = "How long did Blinken's meeting with Wang Yi last?"
+FOUR_HOURS = "Blinken and Wang Yi held a four-hour meeting in Beijing on Friday, officials said."
+FIVE_AND_A_HALF_HOURS = "Blinken met Wang Yi in Beijing on Friday for a meeting that lasted 5 1/2 hours, officials said."
+
+
 def test_a_copy_with_another_value_counts_however_it_ranks_but_a_weak_report_does_not():
     question = "Where was Super Bowl 2021 played?"
     passages, articles = setup([TRUE, FALSE, OTHER])
     passages[1].score = 1.0  # a copy of the answer's statement: read whatever its rank
     checked = check([Claim("Tampa, Florida", 1)], question, passages, articles)[0]
     assert [o.words for o in other_values(checked, question, passages, articles, min_score=5.0)] == ["Glendale, Arizona"]
-    question = "How long did Blinken's meeting with Wang Yi last?"
-    a = "Blinken and Wang Yi held a four-hour meeting in Beijing on Friday, officials said."
-    b = "Blinken met Wang Yi in Beijing on Friday for a meeting that lasted 5 1/2 hours, officials said."
-    passages, articles = setup([a, b, OTHER])
+    question = MEETING_QUESTION
+    passages, articles = setup([FOUR_HOURS, FIVE_AND_A_HALF_HOURS, OTHER])
     passages[1].score = 1.0  # an independent report of the same meeting, but a weak match
     checked = check([Claim("four-hour", 1)], question, passages, articles)[0]
     assert other_values(checked, question, passages, articles, min_score=5.0) == []
@@ -71,10 +74,8 @@ def test_another_person_in_a_related_sentence_is_not_taken_for_a_disagreement():
 
 
 def test_amounts_from_independent_reports_of_the_same_meeting_disagree():
-    question = "How long did Blinken's meeting with Wang Yi last?"
-    a = "Blinken and Wang Yi held a four-hour meeting in Beijing on Friday, officials said."
-    b = "Blinken met Wang Yi in Beijing on Friday for a meeting that lasted 5 1/2 hours, officials said."
-    passages, articles = setup([a, b, OTHER])
+    question = MEETING_QUESTION
+    passages, articles = setup([FOUR_HOURS, FIVE_AND_A_HALF_HOURS, OTHER])
     checked = check([Claim("four-hour", 1)], question, passages, articles)[0]
     assert [o.words for o in other_values(checked, question, passages, articles, min_score=0)] == ["5 1/2 hours"]
 
