@@ -15,6 +15,7 @@ benchmarks/.work/answers-SET.jsonl for reading. Data sets are read from ../share
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -24,6 +25,39 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "benchmarks"
 WORK = ROOT / "benchmarks" / ".work"
+
+
+class CachedReader:
+    """The reader's drafts kept in a file, keyed by the prompt's inputs: a later run that changes only the
+    checks replays them instead of running the model (the model is greedy, so a replay is exact)."""
+
+    def __init__(self, reader, path: Path):
+        self.reader, self.path = reader, path
+        self.name, self.model = reader.name, reader.model
+        self.drafts = json.loads(path.read_text()) if path.exists() else {}
+        self.replayed = 0
+
+    def key(self, question, passages, max_tokens) -> str:
+        from qa.answer.prompt import answer_messages
+        from qa.answer.conflicts import outlet_of
+
+        outlets = [p.outlet or outlet_of(p.source) for p in passages]
+        raw = json.dumps([self.name, max_tokens, answer_messages(question, passages, outlets)], ensure_ascii=False)
+        return hashlib.sha1(raw.encode()).hexdigest()
+
+    def draft(self, question, passages, max_tokens=40):
+        key = self.key(question, passages, max_tokens)
+        if key in self.drafts:
+            self.replayed += 1
+        else:
+            self.drafts[key] = "".join(self.reader.draft(question, passages, max_tokens))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.drafts, ensure_ascii=False))
+        yield self.drafts[key]
+
+    def warm(self):
+        if self.reader.model is not None:
+            self.reader.warm()
 
 
 def index_of(articles: Path, index: Path, embedder) -> Path:
@@ -65,6 +99,9 @@ def main() -> None:
     parser.add_argument("--newsqa-questions", default=str(SHARED / "newsqa" / "questions.dev.jsonl"))
     parser.add_argument("--newsqa-sample", type=int, default=100, help="fixed random sample size (seed 0)")
     parser.add_argument("--newsqa-offset", type=int, default=0, help="skip this many of the sample")
+    parser.add_argument("--draft-cache", default=None,
+                        help="a JSON file of the reader's drafts: replayed when the prompt is the same, else made "
+                             "and added (for measuring changes to the checks without the model's time)")
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         help="an AnswerSettings field, NAME=VALUE (e.g. --set quote_relevance=inf)")
     args = parser.parse_args()
@@ -78,6 +115,8 @@ def main() -> None:
 
     embedder = embedder_for(DEFAULT_MODEL)
     reader = answer_backend(args.backend, args.gguf)
+    if args.draft_cache:
+        reader = CachedReader(reader, Path(args.draft_cache))
     reader.warm()
     print(f"reader: {reader.name}")
     sets = args.sets.split(",")
@@ -131,6 +170,8 @@ def main() -> None:
         outcomes = bench.run_cases(cases, answerer(index).ask, label="newsqa")
         save("newsqa", outcomes)
         print(bench.format_figures("newsqa", bench.summarise(outcomes)), flush=True)
+    if isinstance(reader, CachedReader):
+        print(f"drafts replayed from {args.draft_cache}: {reader.replayed} (their seconds are not the model's)")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,16 @@
 
     .venv/bin/python benchmarks/store_scale.py --passages 1000000 --store folder
     .venv/bin/python benchmarks/store_scale.py --passages 1000000 --store milvus-lite
+    .venv/bin/python benchmarks/store_scale.py --passages 1000000 --store milvus-server   # `milvus-lite server`
 
 Writes a JSONL archive of N one-passage articles (SciFact's chunk texts, repeated with a counter,
 so BM25 has real words), and indexes it with the real pipeline (stream -> clean -> chunk -> store)
 in a child process whose peak memory is read from the kernel. The vectors are SciFact's real chunk
 vectors with noise (an embedder that replays them), since embedding a million passages on two
 cores would take hours and is measured elsewhere (benchmarks/scifact.py). Then it times dense and
-hybrid searches and compares the dense top 10 with exact search over the same vectors.
+hybrid searches and compares the dense top 10 with exact search over the same vectors. With
+--store milvus-server the engine is a `milvus-lite server` on 127.0.0.1 in its own process, as a
+cluster would be, so the indexer's peak and the server's are reported apart.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import hashlib
 import json
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -88,10 +92,40 @@ def build_in_child(args) -> None:
     print(json.dumps({"seconds": time.perf_counter() - started, "chunks": report.chunks_total}))
 
 
+def peak_mb_of(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(data: Path) -> tuple[subprocess.Popen, str]:
+    """A `milvus-lite server` on a free port of 127.0.0.1; its PID is what stops it."""
+    cli = Path(sys.executable).with_name("milvus-lite")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(data.with_suffix(".log"), "w")
+    server = subprocess.Popen([str(cli), "server", "--data-dir", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server, f"milvus://127.0.0.1:{port}/scale"
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"milvus-lite server exited with {server.returncode}, see {log.name}")
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("milvus-lite server did not listen within 120 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=1_000_000)
-    parser.add_argument("--store", choices=("folder", "milvus-lite"), default="folder")
+    parser.add_argument("--store", choices=("folder", "milvus-lite", "milvus-server"), default="folder")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--search-only", action="store_true", help="reuse the index a previous run built")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -106,8 +140,24 @@ def main() -> None:
     articles = WORK / f"archive-{args.passages}"
     write_archive(articles / "archive.jsonl", texts, args.passages)
     uri = WORK / (f"folder-{args.passages}" if args.store == "folder" else f"milvus-{args.passages}.db")
-    if not (args.search_only and uri.exists()):
-        shutil.rmtree(uri, ignore_errors=True)
+    server = None
+    if args.store == "milvus-server":
+        data = WORK / f"served-{args.passages}.db"
+        if not args.search_only:
+            shutil.rmtree(data, ignore_errors=True)
+        server, uri = start_server(data)
+    try:
+        measure(args, base, texts, articles, uri, server)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def measure(args, base, texts, articles: Path, uri, server: subprocess.Popen | None) -> None:
+    if not (args.search_only and (server is not None or uri.exists())):
+        if server is None:
+            shutil.rmtree(uri, ignore_errors=True)
         child = subprocess.run([sys.executable, __file__, "--child", "--articles", str(articles), "--uri", str(uri)],
                                capture_output=True, text=True)
         if child.returncode:
@@ -116,6 +166,8 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"{args.store}: {built['chunks']:,} passages indexed in {built['seconds']:.0f}s "
               f"({built['chunks'] / built['seconds']:.0f}/s), indexer peak memory {peak_mb:,.0f} MB")
+        if server is not None:
+            print(f"  milvus-lite server peak memory so far {peak_mb_of(server.pid):,.0f} MB")
 
     from qa.retrieve.retriever import Retriever
 
@@ -150,6 +202,8 @@ def main() -> None:
         hits += len(exact & {i for i, _ in store.dense_search(query, 10)})
     print(f"  dense recall@10 against exact search: {hits / (10 * len(questions)):.3f}")
     print(f"  describe: {retriever.store.describe()}")
+    if server is not None:
+        print(f"  milvus-lite server peak memory {peak_mb_of(server.pid):,.0f} MB")
 
 
 if __name__ == "__main__":

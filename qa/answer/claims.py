@@ -29,6 +29,23 @@ SPEECH_QUESTION_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(
                                 re.IGNORECASE)
 MAX_QUOTE_WORDS = 60
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# The question's own wh-phrase, at its start ("In what year ...", "How many ..."), and the entity labels
+# (spaCy's OntoNotes set) an answer to it must carry. "Who" is left out: news answers to it are as
+# often a description ("a 24-year-old man") as a name.
+ASKED_KIND_RE = re.compile(r"^\W*(?:(?:in|on|at|since|by|until|from|for|to|of)\s+)?(how many|how much|how long|"
+                           r"how old|what year|which year|what date|when|where)\b", re.IGNORECASE)
+ASKED_KINDS = {
+    "how many": ({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}, "number"),
+    "how much": ({"MONEY", "QUANTITY", "PERCENT", "CARDINAL"}, "amount"),
+    "how long": ({"DATE", "TIME", "QUANTITY", "CARDINAL"}, "length of time"),
+    "how old": ({"DATE", "CARDINAL"}, "age"),
+    "what year": ({"DATE", "CARDINAL"}, "year"),
+    "which year": ({"DATE", "CARDINAL"}, "year"),
+    "what date": ({"DATE"}, "date"),
+    "when": ({"DATE", "TIME", "EVENT"}, "time"),
+    "where": ({"GPE", "LOC", "FAC", "ORG", "NORP"}, "place"),
+}
+NUMERIC_KINDS = {"number", "amount", "age", "year", "length of time", "time"}  # "When?" "In 1620"
 
 
 def is_yes_no(question: str) -> bool:
@@ -119,7 +136,28 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
     if span is None:
         found.append("not in the cited passage")
         return found
-    return context_problems(question, passage, article, passage.start + span[0])
+    found = context_problems(question, passage, article, passage.start + span[0])
+    if not found and claim.polarity is None:
+        missing = missing_kind(question, article, passage.start + span[0], passage.start + span[1])
+        found += [missing] if missing else []
+    return found
+
+
+def missing_kind(question: str, article: Article, start: int, end: int) -> str | None:
+    """What the words lack when the question asks for a kind of thing (a number, a date, a place) and
+    they carry none: "Where ...?" is not answered by "the talks [1]", nor "How many ...?" by "soldiers"."""
+    match = ASKED_KIND_RE.match(question)
+    if not match:
+        return None
+    labels, kind = ASKED_KINDS[match.group(1).lower()]
+    s, e = sentence_around(article, start, end)
+    for ent in parse(article.text[s:e]).ents:
+        if ent.label_ in labels and s + ent.start_char < end and start < s + ent.end_char:
+            return None
+    words = article.text[start:end]
+    if kind in NUMERIC_KINDS and (re.search(r"\d", words) or set(content_words(words)) & set(NUMBER_NAMES)):
+        return None
+    return f"names no {kind}, which the question asks for"
 
 
 STANDALONE_NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*(?![\w-])")

@@ -68,6 +68,7 @@ from ..config import FORMAT_VERSION
 from ..extras import require
 from ..records import Article, ArticleRow, Chunk, Filters, embed_text
 from ..text.terms import search_terms
+from .bm25 import B, K1
 from .base import STORES, ArticleStamp, IndexFolderError, Store, StoreWriter
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,10 @@ LEASE_ID = 0  # the lease row's key in the meta collection; generations count fr
 # The BM25 field holds terms already stemmed and stripped of stop words (text/terms.py), so the
 # engine's analyzer only splits them: Milvus Lite accepts just the 'standard' and 'jieba' tokenizers.
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase"]}
-BM25_PARAMS = {"inverted_index_algo": "DAAT_MAXSCORE", "bm25_k1": 1.2, "bm25_b": 0.75}
+# The folder store's BM25 (stores/bm25.py). Sent as the classic nested "params" JSON that every Milvus
+# reads: pymilvus 3 otherwise flattens them into top-level keys, which Milvus Lite 3 silently drops
+# (it then scores with its own k1=1.5). Milvus Lite takes only its one algorithm, a server its default.
+BM25_PARAMS = {"bm25_k1": K1, "bm25_b": B}
 DUMMY_DIM = 2  # Milvus wants a vector field in every collection; the meta and articles ones hold a dummy
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,200}")
 CHUNK_FIELDS = ["chunk_id", "doc_id", "chunk_hash", "text", "terms", "title", "source", "date", "start", "end",
@@ -348,7 +352,8 @@ def chunk_indexes(client):
     # AUTOINDEX (HNSW in Milvus Lite 3 and on a server) is the one dense type every Milvus takes; a
     # cluster would name it: index_type="HNSW", params={"M": 16, "efConstruction": 200}, ef >= k at search.
     params.add_index(field_name="vector", index_type="AUTOINDEX", metric_type="IP")
-    params.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25_PARAMS)
+    params.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                     params={"params": BM25_PARAMS})
     return params
 
 

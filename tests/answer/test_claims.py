@@ -142,3 +142,21 @@ def test_a_count_is_widened_to_the_whole_quantity_the_sentence_gives():
     checked = check(parse_draft("100 [1]", "How many sanctions exist?"), "How many sanctions exist?",
                     [passage_of(art, art.text)], {"d.txt": art})
     assert [c.words for c in checked] == ["more than 100"]
+
+
+def test_words_that_lack_the_kind_of_thing_the_question_asks_for_fail():
+    art = article("The talks in Geneva ended on Friday after soldiers from three countries withdrew.")
+    sentence = passage_of(art, art.text)
+    assert problems(Claim("on Friday", 1), "Where did the talks take place?", sentence, art) == [
+        "names no place, which the question asks for"]
+    assert problems(Claim("Geneva", 1), "Where did the talks take place?", sentence, art) == []
+    assert problems(Claim("soldiers", 1), "How many countries took part?", sentence, art) == [
+        "names no number, which the question asks for"]
+    assert problems(Claim("three countries", 1), "How many countries took part?", sentence, art) == []
+    assert problems(Claim("after soldiers", 1), "When did the talks end?", sentence, art) == [
+        "names no time, which the question asks for"]
+    assert problems(Claim("on Friday", 1), "When did the talks end?", sentence, art) == []
+    # Only the question's own wh-phrase counts: "when" inside another question asks for no time.
+    assert problems(Claim("soldiers from three countries", 1), "Who withdrew when the talks ended?", sentence,
+                    art) == []
+

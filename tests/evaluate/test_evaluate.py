@@ -58,3 +58,26 @@ def test_seeds_retrieval_quality_does_not_drop(seeds_index, real_embedder):
     assert hybrid["hit@1"] >= 0.83  # 0.836 reached (PyTorch: 0.836)
     assert hybrid["answer@5"] >= 0.91  # 0.910 reached (PyTorch: 0.940, two questions more)
     assert hybrid["mrr@10"] >= results["dense"]["mrr@10"]
+
+
+def test_the_answer_benchmark_replays_a_draft_only_for_the_same_prompt(tmp_path):
+    import importlib.util
+
+    from qa.answer.readers import ModelReader
+    from qa.records import Passage
+    from tests.answer.test_answer import ScriptedModel
+
+    spec = importlib.util.spec_from_file_location("answers_benchmark", ROOT / "benchmarks" / "answers.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    passage = Passage(rank=1, score=9.0, text="Scholz flew to Beijing.", doc_id="d", title="Trip", source="s",
+                      date=None, start=0, end=23, chunk_id=1, focus_start=0, focus_end=23)
+    model = ScriptedModel("Scholz [1]", "Beijing [1]")
+    cache = tmp_path / "drafts.json"
+    first = bench.CachedReader(ModelReader(model), cache)
+    assert "".join(first.draft("Who flew?", [passage], 32)) == "Scholz [1]"
+    again = bench.CachedReader(ModelReader(model), cache)  # a later run, from the file
+    assert "".join(again.draft("Who flew?", [passage], 32)) == "Scholz [1]" and again.replayed == 1
+    assert len(model.prompts) == 1  # the model was not asked again
+    assert "".join(again.draft("Where did Scholz fly?", [passage], 32)) == "Beijing [1]"  # a new prompt: asked
+    assert len(model.prompts) == 2 and len(json.loads(cache.read_text())) == 2

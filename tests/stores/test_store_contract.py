@@ -542,6 +542,23 @@ def test_milvus_import_needs_no_pymilvus():
     assert "qa-news[milvus]" in out.stdout
 
 
+def test_milvus_bm25_scores_are_the_folder_stores(milvus_uris, seeds, tmp_path):
+    # The engine must score with the folder store's k1 and b (a dropped parameter once left Milvus
+    # Lite on its own k1=1.5, which reordered multi-term results); it scales every score by k1 + 1.
+    from qa.stores.bm25 import K1
+
+    folder = str(tmp_path / "folder-index")
+    build(seeds, folder)
+    uri = milvus_uris()
+    build(seeds, uri)
+    questions = ["Scholz German chancellor coalition", "Blinken Wang Yi talks in Beijing", "Xi meeting rivals partners"]
+    for question in questions:
+        expected = open_store(folder).keyword_search(question, 10)
+        got = open_store(uri).keyword_search(question, 10)
+        assert [i for i, _ in got] == [i for i, _ in expected], question
+        assert [round(s, 3) for _, s in got] == [round(s * (K1 + 1), 3) for _, s in expected], question
+
+
 def test_milvus_long_articles_are_stored_in_parts(milvus_uris, tmp_path):
     articles = tmp_path / "articles"
     paragraph = "Ünïcødé harbour report with many words and €uro signs. " * 40 + "\n\n"
