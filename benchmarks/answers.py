@@ -28,7 +28,7 @@ WORK = ROOT / "benchmarks" / ".work"
 
 
 class CachedReader:
-    """The reader's drafts kept in a file, keyed by the prompt's inputs: a later run that changes only the
+    """A model reader's drafts kept in a file, keyed by the prompt's inputs: a later run that changes only the
     checks replays them instead of running the model (the model is greedy, so a replay is exact)."""
 
     def __init__(self, reader, path: Path):
@@ -38,11 +38,7 @@ class CachedReader:
         self.replayed = 0
 
     def key(self, question, passages, max_tokens) -> str:
-        from qa.answer.prompt import answer_messages
-        from qa.answer.conflicts import outlet_of
-
-        outlets = [p.outlet or outlet_of(p.source) for p in passages]
-        raw = json.dumps([self.name, max_tokens, answer_messages(question, passages, outlets)], ensure_ascii=False)
+        raw = json.dumps([self.name, max_tokens, self.reader.messages(question, passages)], ensure_ascii=False)
         return hashlib.sha1(raw.encode()).hexdigest()
 
     def draft(self, question, passages, max_tokens=40):
@@ -56,8 +52,7 @@ class CachedReader:
         yield self.drafts[key]
 
     def warm(self):
-        if self.reader.model is not None:
-            self.reader.warm()
+        self.reader.warm()
 
 
 def index_of(articles: Path, index: Path, embedder) -> Path:
@@ -115,7 +110,7 @@ def main() -> None:
 
     embedder = embedder_for(DEFAULT_MODEL)
     reader = answer_backend(args.backend, args.gguf)
-    if args.draft_cache:
+    if args.draft_cache and reader.model is not None:  # a reader without a model has no drafts to keep
         reader = CachedReader(reader, Path(args.draft_cache))
     reader.warm()
     print(f"reader: {reader.name}")

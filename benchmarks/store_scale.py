@@ -150,6 +150,8 @@ def main() -> None:
         server, uri = start_server(data)
     try:
         measure(args, base, texts, articles, uri, server)
+        if server is not None:
+            print(f"  milvus-lite server peak memory {peak_mb_of(server.pid):,.0f} MB")
     finally:
         if server is not None:
             server.terminate()
@@ -188,8 +190,6 @@ def measure(args, base, texts, articles: Path, uri, server: subprocess.Popen | N
         print(f"  {mode} search, k=10: p50 {statistics.median(times):.1f} ms, "
               f"p95 {statistics.quantiles(times, n=20)[-1]:.1f} ms")
     if args.no_recall:
-        if server is not None:
-            print(f"  milvus-lite server peak memory {peak_mb_of(server.pid):,.0f} MB")
         return
     # recall@10 of the store's dense search against exact search over the same (stored) chunk vectors:
     # a long passage is two chunks, each embedded from its own text
@@ -208,8 +208,6 @@ def measure(args, base, texts, articles: Path, uri, server: subprocess.Popen | N
         hits += len(exact & {i for i, _ in store.dense_search(query, 10)})
     print(f"  dense recall@10 against exact search: {hits / (10 * len(questions)):.3f}")
     print(f"  describe: {retriever.store.describe()}")
-    if server is not None:
-        print(f"  milvus-lite server peak memory {peak_mb_of(server.pid):,.0f} MB")
 
 
 if __name__ == "__main__":

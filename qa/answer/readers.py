@@ -39,11 +39,14 @@ class ModelReader(Reader):
         self.model = model
         self.name = model.name
 
+    def messages(self, question: str, passages: list[Passage]) -> list[dict]:
+        """The prompt for these passages, each with its outlet where one is known."""
+        return answer_messages(question, passages, [p.outlet or outlet_of(p.source) for p in passages])
+
     def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
-        outlets = [p.outlet or outlet_of(p.source) for p in passages]
         # One claim is all the answer uses: stop at its citation's closing bracket (and put it back).
         text = ""
-        for piece in self.model.stream(answer_messages(question, passages, outlets), max_tokens, stop=["]"]):
+        for piece in self.model.stream(self.messages(question, passages), max_tokens, stop=["]"]):
             text += piece
             yield piece
         if "[" in text.rsplit("]", 1)[-1]:
