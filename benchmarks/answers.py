@@ -74,7 +74,8 @@ def save(name: str, outcomes) -> None:
         for o in outcomes:
             out.write(json.dumps({"id": o.case.id, "question": o.case.question, "answer": o.answer,
                                   "refused": o.refused, "right": o.right, "wrong": o.wrong, "kind": o.kind,
-                                  "best_score": round(o.best_score, 3), "disagree": o.said_disagree,
+                                  "best_score": round(o.best_score, 3), "answer_rank": o.answer_rank,
+                                  "answer_score": round(o.answer_score, 3), "disagree": o.said_disagree,
                                   "expected": o.case.parts, "false": o.case.false_parts,
                                   "seconds": round(o.seconds, 2)}, ensure_ascii=False) + "\n")
 

@@ -150,13 +150,17 @@ class ArticleRow:
     story: str | None = None
 
 
+NAMED_IDS = 1000  # an index report names at most this many articles of each kind; its counts are exact
+
+
 @dataclass
 class IndexReport:
     """What one run of build_index did."""
 
-    added: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # doc_ids, the first NAMED_IDS (all are in `counts`)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"added": 0, "changed": 0, "removed": 0, "grouped": 0})
     unchanged: int = 0
     chunks_embedded: int = 0
     chunks_reused: int = 0
@@ -167,8 +171,16 @@ class IndexReport:
     warnings: list[str] = field(default_factory=list)  # indexed, but worth a look
     stories: int = 0  # distinct stories among the indexed articles
     copies: int = 0  # articles grouped as a copy of another article's story
-    grouped: list[str] = field(default_factory=list)  # "copy -> story" for copies found in this run
+    grouped: list[str] = field(default_factory=list)  # "copy -> story" for copies found in this run (the first NAMED_IDS)
     grouping_seconds: float = 0.0  # of `seconds`, spent finding near-duplicate copies
+
+    def record(self, kind: str, name: str) -> None:
+        """One article "added", "changed", "removed" or "grouped" (named while fewer than NAMED_IDS
+        are, so a million-article build does not hold a million ids)."""
+        self.counts[kind] += 1
+        named = getattr(self, kind)
+        if len(named) < NAMED_IDS:
+            named.append(name)
 
     @property
     def chunks_per_second(self) -> float:
@@ -179,8 +191,8 @@ class IndexReport:
         if self.rebuilt_because:
             lines.append(f"Full rebuild: {self.rebuilt_because}")
         lines.append(
-            f"articles: {len(self.added)} added, {len(self.changed)} changed, "
-            f"{len(self.removed)} removed, {self.unchanged} unchanged"
+            f"articles: {self.counts['added']} added, {self.counts['changed']} changed, "
+            f"{self.counts['removed']} removed, {self.unchanged} unchanged"
         )
         lines.append(
             f"chunks: {self.chunks_embedded} embedded, {self.chunks_reused} reused, "

@@ -73,6 +73,8 @@ class Outcome:
     said_disagree: bool = False
     kind: str = ""  # the answer's kind: answer, extract, refusal
     best_score: float = float("nan")  # the best passage's score, for calibrating thresholds
+    answer_rank: int = 0  # where the passage the answer came from ranked among those shown (0: none)
+    answer_score: float = float("nan")  # and its score
 
     def names(self, parts: list[list[str]]) -> bool:
         return bool(parts) and all(any(contains(self.answer, alias) for alias in part) for part in parts)
@@ -205,7 +207,9 @@ def run_cases(cases: Iterable[Case], answer: Callable[[str], object], progress: 
         outcomes.append(Outcome(case, result.answer, result.refused, [c.text for c in result.citations],
                                 [c.doc_id for c in result.citations], seconds,
                                 bool(DISAGREE_RE.search(result.answer)), getattr(result, "kind", ""),
-                                max(scores) if scores else float("nan")))
+                                max(scores) if scores else float("nan"),
+                                result.citations[0].rank if result.citations else 0,
+                                result.citations[0].score if result.citations else float("nan")))
     return outcomes
 
 

@@ -1,8 +1,9 @@
 """Build or update the index: load -> clean -> chunk -> embed -> store, re-embedding only what changed.
 
-Articles stream through in batches, so an archive larger than memory can be indexed (the folder
-store still holds its index in memory; Milvus does not). Nothing is visible to readers until the
-store publishes the whole update at once.
+Articles stream through in batches, and what the run must remember of every article (ids and texts
+met, the index's stamps, near-duplicate bands) is kept on disk in a ledger (index/ledger.py), so an
+archive larger than memory can be indexed (the folder store still holds its index in memory; Milvus
+does not). Nothing is visible to readers until the store publishes the whole update at once.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..records import Article, Chunk, IndexReport, content_hash
 from ..stores import StoreWriter, store_writer
 from .chunk import chunk_article
 from .embed import Embedder, embedder_for
+from .ledger import Ledger
 from .stories import StoryIndex, signature
 
 BATCH_ARTICLES = 256  # articles chunked, embedded and handed to the store together
@@ -45,28 +47,24 @@ class DuplicateArticle(ArticleError):
     """An article already present under another name or id; skipped, not failed."""
 
 
-def clean_articles(articles_dir: str | Path, errors: list[ArticleError]) -> Iterator[Article]:
+def clean_articles(articles_dir: str | Path, errors: list[ArticleError], ledger: Ledger) -> Iterator[Article]:
     """Cleaned articles, one at a time; files that fail and duplicates (by id or text) go to errors."""
-    seen_ids: dict[str, str] = {}
-    first_with_text: dict[str, str] = {}
     for raw in iter_articles(articles_dir, errors):
         try:
             article = clean_article(raw)
         except ArticleError as exc:
             errors.append(exc)
             continue
-        if article.doc_id in seen_ids:
-            errors.append(DuplicateArticle(raw.path, f"duplicate id {article.doc_id!r} (first in "
-                                                     f"{seen_ids[article.doc_id]}), skipped"))
+        first = ledger.first_with_id(article.doc_id, article.path)
+        if first is not None:
+            errors.append(DuplicateArticle(raw.path, f"duplicate id {article.doc_id!r} (first in {first}), skipped"))
             continue
         # The same text twice is a copied file, unless another outlet published it (then it is syndication,
         # indexed and grouped with the first copy as one story).
-        text_hash = content_hash(article.text, article.outlet, article.url)
-        if text_hash in first_with_text:
-            errors.append(DuplicateArticle(raw.path, f"same text as {first_with_text[text_hash]}, skipped"))
+        first = ledger.first_with_text(content_hash(article.text, article.outlet, article.url), article.path)
+        if first is not None:
+            errors.append(DuplicateArticle(raw.path, f"same text as {first}, skipped"))
             continue
-        first_with_text[text_hash] = article.path
-        seen_ids[article.doc_id] = article.path
         yield article
 
 
@@ -87,9 +85,13 @@ class Indexer:
         self.progress = progress
         self.stories = stories
         self.pending: list[Article] = []
+        self.replaced: list[str] = []
 
-    def put(self, article: Article) -> None:
+    def put(self, article: Article, replaces: bool) -> None:
+        """Queue the article; `replaces` when the index holds an earlier version of it."""
         self.pending.append(article)
+        if replaces:
+            self.replaced.append(article.doc_id)
         if len(self.pending) >= BATCH_ARTICLES:
             self.flush()
 
@@ -97,6 +99,7 @@ class Indexer:
         if not self.pending:
             return
         articles, self.pending = self.pending, []
+        replaced, self.replaced = self.replaced, []
         for article in articles:
             self.group(article)
         chunks: list[Chunk] = []
@@ -109,6 +112,7 @@ class Indexer:
         vectors = np.empty((len(chunks), self.embedder.dim), dtype=np.float32)
         for row, chunk in enumerate(chunks):
             vectors[row] = known[chunk.hash] if chunk.hash in known else next(embedded)
+        self.writer.remove(replaced)
         self.writer.add(articles, chunks, vectors)
         self.report.chunks_embedded += len(to_embed)
 
@@ -120,7 +124,7 @@ class Indexer:
         article.story = self.stories.story_for(article.doc_id, article.minhash)
         self.stories.add(article.doc_id, article.minhash, article.story)
         if article.story != article.doc_id:
-            self.report.grouped.append(f"{article.doc_id} -> {article.story}")
+            self.report.record("grouped", f"{article.doc_id} -> {article.story}")
         self.report.grouping_seconds += time.perf_counter() - started
 
 
@@ -138,7 +142,7 @@ def build_index(
     embedder = embedder_for(model) if isinstance(model, str) else model
     report = IndexReport()
     errors: list[ArticleError] = []
-    with store_writer(index, on_wait=log) as writer:
+    with store_writer(index, on_wait=log) as writer, Ledger() as ledger:
         wanted = settings_manifest(embedder, settings)
         if writer.unusable:
             report.rebuilt_because = f"the existing index cannot be used ({writer.unusable})"
@@ -147,33 +151,26 @@ def build_index(
         if report.rebuilt_because:
             log(f"Full rebuild: {report.rebuilt_because}")
         writer.start(wanted, rebuild=bool(report.rebuilt_because) or writer.manifest is None)
-        old = writer.article_stamps()
-        stories = StoryIndex()
-        for doc_id, stamp in old.items():
-            if stamp.minhash:
-                stories.add(doc_id, stamp.minhash, stamp.story or doc_id)
-
-        indexer = Indexer(writer, embedder, settings, report, progress, stories)
+        ledger.load(writer.stamps())
+        indexer = Indexer(writer, embedder, settings, report, progress, ledger.stories)
         total = count_articles(articles_dir) if progress else 0
         bar = progress_bar(total >= 50, "Indexing", "article", total=total)
-        seen: set[str] = set()
         logged = 0
         try:
-            for article in clean_articles(articles_dir, errors):
+            for article in clean_articles(articles_dir, errors, ledger):
                 for error in errors[logged:]:
                     log(f"skipped {error}")
                 logged = len(errors)
-                seen.add(article.doc_id)
-                stamp = old.get(article.doc_id)
+                stamp = ledger.stamp(article.doc_id)
                 if stamp is None:
-                    report.added.append(article.doc_id)
+                    report.record("added", article.doc_id)
                 elif stamp.hash != article.hash:
-                    report.changed.append(article.doc_id)
+                    report.record("changed", article.doc_id)
                 else:
                     report.unchanged += 1
                     bar.update()
                     continue
-                indexer.put(article)
+                indexer.put(article, replaces=stamp is not None)
                 bar.update()
             indexer.flush()
         finally:
@@ -184,14 +181,24 @@ def build_index(
 
         # What failed to load this time keeps its indexed version: bad input never loses articles.
         failed_files = {file_of(e.path) for e in errors if not isinstance(e, DuplicateArticle)}
-        report.removed = [d for d, stamp in old.items() if d not in seen and file_of(stamp.path) not in failed_files]
-        writer.remove(report.removed)
-        for doc_id in report.removed:
-            stories.remove(doc_id)
-        report.stories = len(set(stories.story_of.values()))
-        report.copies = sum(story != doc_id for doc_id, story in stories.story_of.items())
+        gone: list[str] = []
+        for doc_id, path in ledger.not_met():
+            if file_of(path) not in failed_files:
+                report.record("removed", doc_id)
+                gone.append(doc_id)
+            if len(gone) >= BATCH_ARTICLES:
+                writer.remove(gone)
+                for done in gone:
+                    ledger.forget(done)
+                gone = []
+        writer.remove(gone)
+        for done in gone:
+            ledger.forget(done)
+        report.stories, report.copies = ledger.stories.counts()
         for line in report.grouped:
             log(f"grouped {line.replace(' -> ', ' as a copy of the story of ')}")
+        if report.counts["grouped"] > len(report.grouped):
+            log(f"grouped {report.counts['grouped'] - len(report.grouped)} more copies")
         report.chunks_total = writer.chunk_count()
         report.chunks_reused = report.chunks_total - report.chunks_embedded
         for warning in report.warnings:

@@ -574,5 +574,5 @@ def round_line(number: int, fetched: FetchReport, built: IndexReport | None) -> 
         line += f", {len(fetched.left_feed)} left their feed (kept)"
     if built is None:
         return line + "; index up to date"
-    return line + (f"; index: {len(built.added)} added, {len(built.changed)} changed, "
+    return line + (f"; index: {built.counts['added']} added, {built.counts['changed']} changed, "
                    f"{built.chunks_embedded} chunks embedded, {built.chunks_total} in index")

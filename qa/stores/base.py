@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
@@ -102,8 +102,8 @@ class StoreWriter(ABC):
         """Begin from the published state, or from nothing when rebuild."""
 
     @abstractmethod
-    def article_stamps(self) -> dict[str, ArticleStamp]:
-        """As Store.article_stamps, for the state being built."""
+    def stamps(self) -> Iterator[tuple[str, ArticleStamp]]:
+        """(doc_id, stamp) of every article in the state being built, streamed (never all in memory)."""
 
     @abstractmethod
     def vectors_by_hash(self, hashes: list[str]) -> dict[str, np.ndarray]:
@@ -111,11 +111,12 @@ class StoreWriter(ABC):
 
     @abstractmethod
     def remove(self, doc_ids: Iterable[str]) -> None:
-        """Take these articles and all their chunks out."""
+        """Take these articles (all of them in the state being built) and all their chunks out."""
 
     @abstractmethod
     def add(self, articles: list[Article], chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Put in articles (replacing any with the same doc_id) and their chunks; assigns chunk ids."""
+        """Put in articles not in the state (remove() an earlier version first) and their chunks;
+        assigns chunk ids."""
 
     @abstractmethod
     def publish(self, manifest: dict) -> None:

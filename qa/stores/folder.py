@@ -452,8 +452,8 @@ class FolderWriter(StoreWriter):
             self.reusable = self.old
             self.doc_chunks = {d: ids.tolist() for d, ids in self.old.chunks_by_doc.items()}
 
-    def article_stamps(self) -> dict[str, ArticleStamp]:
-        return stamps_of(self.data)
+    def stamps(self) -> Iterator[tuple[str, ArticleStamp]]:
+        yield from stamps_of(self.data).items()
 
     def vectors_by_hash(self, hashes: list[str]) -> dict[str, np.ndarray]:
         source = self.reusable

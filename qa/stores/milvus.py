@@ -846,7 +846,6 @@ class MilvusWriter(StoreWriter):
         self.staged_manifest: dict = {}
         self.next_id = 0
         self.chunks_collection = self.articles_collection = ""
-        self.present: set[str] | None = None  # doc_ids of the staged state, once listed
         self.totals = {"chunks": 0, "articles": 0}  # chunks and articles in the staged state
 
     @property
@@ -875,7 +874,6 @@ class MilvusWriter(StoreWriter):
                 create_collection(self.client, self.articles_collection, article_schema(), dummy_indexes(self.client))
                 self.staged_manifest = dict(manifest)
                 self.next_id = 0
-                self.present = set()
                 self.totals = {"chunks": 0, "articles": 0}
             else:
                 self.fresh = False
@@ -967,19 +965,11 @@ class MilvusWriter(StoreWriter):
         if batch:
             write(collection, batch, timeout=TIMEOUT)
 
-    def article_stamps(self) -> dict[str, ArticleStamp]:
+    def stamps(self) -> Iterator[tuple[str, ArticleStamp]]:
         with self._doing("listing articles"):
-            stamps = {row["doc_id"]: stamp_of(row)
-                      for row in iterate(self.client, self.articles_collection, "removed == 0 and part == 0",
-                                         ["doc_id", "hash", "path", "meta"])}
-        self.present = set(stamps)
-        return stamps
-
-    def _present(self) -> set[str]:
-        """The doc_ids in the staged state, so that adding a new article needs no query."""
-        if self.present is None:
-            self.article_stamps()
-        return self.present
+            for row in iterate(self.client, self.articles_collection, "removed == 0 and part == 0",
+                               ["doc_id", "hash", "path", "meta"]):
+                yield row["doc_id"], stamp_of(row)
 
     def vectors_by_hash(self, hashes: list[str]) -> dict[str, np.ndarray]:
         if self.fresh:
@@ -996,9 +986,7 @@ class MilvusWriter(StoreWriter):
 
     def remove(self, doc_ids: Iterable[str]) -> None:
         new = self.next_generation
-        present = self._present()
-        doc_ids = [d for d in dict.fromkeys(doc_ids) if d in present]
-        present.difference_update(doc_ids)
+        doc_ids = list(dict.fromkeys(doc_ids))
         with self._doing("taking articles out"):
             for batch in batched(doc_ids, 100):
                 for kind, name in (("chunks", self.chunks_collection), ("articles", self.articles_collection)):
@@ -1017,8 +1005,6 @@ class MilvusWriter(StoreWriter):
 
     def add(self, articles: list[Article], chunks: list[Chunk], vectors: np.ndarray) -> None:
         new = self.next_generation
-        self.remove([a.doc_id for a in articles])  # the earlier versions of changed articles
-        self._present().update(a.doc_id for a in articles)
         by_id = {a.doc_id: a for a in articles}
         counts = Counter(c.doc_id for c in chunks)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)

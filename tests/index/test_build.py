@@ -124,3 +124,17 @@ def test_reranker_slot_reorders_by_the_scores_it_is_given(seeds, tmp_path, fake_
     assert lengths == sorted(lengths)
     assert [e.score for e in top] == [-float(n) for n in lengths]
     assert lengths[0] == min(len(f"{e.title}\n{e.text}") for e in candidates)
+
+
+def test_a_large_report_counts_every_article_but_names_only_the_first(seeds, tmp_path, fake_embedder, monkeypatch):
+    import qa.records
+
+    monkeypatch.setattr(qa.records, "NAMED_IDS", 2)
+    report = build(seeds, tmp_path / "index", fake_embedder)
+    assert report.counts["added"] == 5 and len(report.added) == 2
+    assert "articles: 5 added, 0 changed, 0 removed" in report.summary()
+    for path in list(seeds.iterdir())[:3]:
+        path.unlink()
+    again = build(seeds, tmp_path / "index", fake_embedder)
+    assert again.counts["removed"] == 3 and len(again.removed) == 2
+    assert len(Retriever.load(tmp_path / "index").store.article_stamps()) == 2
