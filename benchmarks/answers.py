@@ -29,7 +29,10 @@ WORK = ROOT / "benchmarks" / ".work"
 
 class CachedReader:
     """A model reader's drafts kept in a file, keyed by the prompt's inputs: a later run that changes only the
-    checks replays them instead of running the model (the model is greedy, so a replay is exact)."""
+    checks replays them instead of running the model (the model is greedy, so a replay is exact). For each
+    prompt it keeps the model's probabilities for the passage numbers and the reply that followed each number
+    the code chose, so a change to how the code chooses (confidence.py) replays too, as long as it chooses a
+    number the model has gone on from before."""
 
     def __init__(self, reader, path: Path):
         self.reader, self.path = reader, path
@@ -41,15 +44,38 @@ class CachedReader:
         raw = json.dumps([self.name, max_tokens, self.reader.messages(question, passages)], ensure_ascii=False)
         return hashlib.sha1(raw.encode()).hexdigest()
 
-    def draft(self, question, passages, max_tokens=40):
-        key = self.key(question, passages, max_tokens)
-        if key in self.drafts:
+    def draft(self, question, passages, max_tokens=40, pick=None):
+        from qa.answer.models import Pick
+
+        entry = self.drafts.setdefault(self.key(question, passages, max_tokens), {"probabilities": None, "replies": {}})
+        probabilities = entry["probabilities"]
+        if pick is not None and probabilities is not None:
+            chosen = str(pick.decide(probabilities))
+            if chosen == "0":  # the code's "none": a refusal whatever the model would write after it
+                self.replayed += 1
+                yield "[0] none"
+                return
+            if chosen in entry["replies"]:
+                self.replayed += 1
+                yield entry["replies"][chosen]
+                return
+        elif "own" in entry["replies"]:  # a model that showed no probabilities: its own reply
             self.replayed += 1
-        else:
-            self.drafts[key] = "".join(self.reader.draft(question, passages, max_tokens))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(self.drafts, ensure_ascii=False))
-        yield self.drafts[key]
+            yield entry["replies"]["own"]
+            return
+        seen = {}
+
+        def recording(found):
+            seen["probabilities"] = found
+            seen["chosen"] = str(pick.decide(found))
+            return int(seen["chosen"])
+
+        reply = "".join(self.reader.draft(question, passages, max_tokens, Pick(pick.options, recording) if pick else None))
+        entry["probabilities"] = seen.get("probabilities", probabilities)
+        entry["replies"][seen.get("chosen", "own")] = reply
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.drafts, ensure_ascii=False))
+        yield reply
 
     def warm(self):
         self.reader.warm()
@@ -76,6 +102,7 @@ def save(name: str, outcomes) -> None:
                                   "refused": o.refused, "right": o.right, "wrong": o.wrong, "kind": o.kind,
                                   "best_score": round(o.best_score, 3), "answer_rank": o.answer_rank,
                                   "answer_score": round(o.answer_score, 3), "disagree": o.said_disagree,
+                                  "confidence": o.confidence,
                                   "expected": o.case.parts, "false": o.case.false_parts,
                                   "seconds": round(o.seconds, 2)}, ensure_ascii=False) + "\n")
 

@@ -71,6 +71,12 @@ def reranker_option(command):
                              "or KIND:NAME for another registered reranker.")(command)
 
 
+def confidence_option(command):
+    return click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+                        help="Refuse when the estimate that the picked sentence holds the answer is below this "
+                             "(default 0.2; higher: fewer wrong answers and more refusals, benchmarks/README.md).")(command)
+
+
 def backend_options(command):
     from .answer.readers import BACKENDS
 
@@ -176,11 +182,12 @@ def ensure_index(articles_dir: str, store: str, model: str = DEFAULT_MODEL) -> N
 @backend_options
 @filter_options
 @reranker_option
+@confidence_option
 @click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused, ...} as JSON.")
 @readable_errors
 def ask_command(question: str, articles_dir: str, store: str, model: str, backend: str | None, gguf: str | None,
                 date_from: str | None, date_to: str | None, sources: tuple[str, ...], reranker: str | None,
-                as_json: bool) -> None:
+                min_confidence: float | None, as_json: bool) -> None:
     """Answer QUESTION from the articles, citing the excerpts each claim comes from.
 
     Builds the index from --articles first if there is none yet. On a terminal the answer streams
@@ -193,6 +200,8 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
 
     ensure_index(articles_dir, store, model)
     settings = AnswerSettings(filters=Filters(date_from, date_to, sources))
+    if min_confidence is not None:
+        settings.min_confidence = min_confidence
     answerer = Answerer(Retriever.load(store, reranker=reranker_for(reranker)), answer_backend(backend, gguf), settings)
     live = sys.stdout.isatty() and not as_json
     width = shutil.get_terminal_size().columns
@@ -221,18 +230,22 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
 @store_option
 @backend_options
 @reranker_option
+@confidence_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True)
 @readable_errors
 def chat_command(articles_dir: str, store: str, backend: str | None, gguf: str | None, reranker: str | None,
-                 host: str, port: int) -> None:
+                 min_confidence: float | None, host: str, port: int) -> None:
     """Start the web chat (building the index first if needed) and print its URL."""
     from .answer.answerer import AnswerSettings
     from .answer.readers import answer_backend
     from .app.chat import serve
     from .app.service import ChatService
 
-    service = ChatService(articles_dir, store, answer_backend(backend, gguf), settings=AnswerSettings(reranker=reranker))
+    settings = AnswerSettings(reranker=reranker)
+    if min_confidence is not None:
+        settings.min_confidence = min_confidence
+    service = ChatService(articles_dir, store, answer_backend(backend, gguf), settings=settings)
     serve(service, host=host, port=port)
 
 

@@ -1,14 +1,16 @@
 """Grounded answers: retrieve, pick sentences, let the reader point at the answer, check it in code.
 
 The flow of one question: the follow-up made to stand alone (followup.py) -> excerpts from the
-index -> the few sentences most likely to answer (passages.py) -> the reader's draft, "words [n]"
-(readers.py) -> the draft checked against its passage (claims.py) -> other sources' values for the
+index -> the few sentences most likely to answer (passages.py) -> the reader's draft, "[n] words"
+(readers.py), its n picked by the code from the model's probabilities, or none when the pick is not
+sure enough (confidence.py) -> the draft checked against its passage (claims.py) -> other sources' values for the
 same fact (conflicts.py) -> the answer, built by code from verbatim words, with citations.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -19,9 +21,12 @@ from ..retrieve.rerank import reranker_for
 from ..retrieve.retriever import Retriever
 from ..retrieve.timeframe import TimeFrame, time_frame
 from ..text.nlp import PRONOUNS, content_words
-from .claims import Checked, check, context_problems, parse_draft, statement, trimmed
-from .conflicts import disagreement_note, other_values
+from . import confidence
+from .citations import MARKER_RE
+from .claims import EMPTY_WORDS_RE, Checked, check, context_problems, is_yes_no, parse_draft, pointed, statement, trimmed
+from .conflicts import copies, disagreement_note, other_values
 from .followup import standalone
+from .models import Pick
 from .passages import Sentence, as_passage, rank_sentences
 from .readers import ExtractiveReader, Reader, answer_backend
 
@@ -42,8 +47,13 @@ class AnswerSettings:
     # while the model reads) must score at least quote_relevance.
     min_relevance: float = 6.0  # best sentence below this: refuse without asking the reader
     quote_relevance: float = 8.0
+    # The estimate (confidence.py) that the sentence the reader and the code picked holds the answer;
+    # below it the question is refused. Higher trades right answers for fewer wrong ones (the sweep is
+    # in benchmarks/README.md); 0.2 keeps plainly stated facts in the bundled articles answered, whose
+    # long, overlapping reports split the model's probabilities more than NewsQA's do.
+    min_confidence: float = 0.2
     conflict_margin: float = 1.5  # other sources' sentences within this of the best are read for disagreement
-    max_tokens: int = 32  # the answering words and their [n]; a reply stops at its first ]
+    max_tokens: int = 32  # "[n]" and the answering words; a reply ends with its first line
     filters: Filters = Filters()  # which articles may answer
     reranker: str | None = None  # a reranker spec (see retrieve.rerank.reranker_for), off by default
     reference_date: str | None = None  # what "last week" is relative to: QA_REFERENCE_DATE, else the newest article
@@ -70,10 +80,11 @@ class Answer:
     also_retrieved: list[Excerpt] = field(default_factory=list)
     kind: str = "answer"  # "answer" (checked words), "extract" (a quoted passage), "refusal"
     articles: dict[str, Article] = field(default_factory=dict, repr=False)  # what the citations come from
+    confidence: float | None = None  # the estimate that the answer's sentence holds the answer (confidence.py)
 
     def to_dict(self) -> dict:
         return {"answer": self.answer, "citations": [asdict(c) for c in self.citations],
-                "refused": self.refused, "kind": self.kind, "question": self.question,
+                "refused": self.refused, "kind": self.kind, "confidence": self.confidence, "question": self.question,
                 "standalone_question": self.standalone_question,
                 "also_retrieved": [e.to_dict() for e in self.also_retrieved]}
 
@@ -94,6 +105,12 @@ class Partial:
 
     text: str
     provisional: bool = True
+
+
+def bare_number(draft: str) -> int:
+    """n for a reply that is only "[n]"; 0 for any other."""
+    match = re.fullmatch(r"\s*\[(\d)\]\s*", draft)
+    return int(match.group(1)) if match else 0
 
 
 def citation(n: int, passage: Passage) -> Citation:
@@ -179,31 +196,56 @@ class Answerer:
         extract = self.extract(question, query, passages, articles) if best >= self.settings.quote_relevance else None
         if extract is not None and self.reader.model is not None:
             yield Partial(extract.answer)
-        checked = self.read(query, candidates, articles)
+        checked, sure = self.read(query, candidates, articles)
         if checked is not None:
-            yield self.compose(question, query, checked, candidates, articles)
+            answer = self.compose(question, query, checked, candidates, articles)
+            answer.confidence = sure
+            yield answer
         elif extract is not None and self.reader.model is None:
             yield extract  # the extractive back end's answer
         else:
             # A model that found nothing it could copy from the passages is not overruled with a
             # quote: on the benchmark sets such quotes were wrong far more often than right.
-            yield self.refusal(question, query, passages, articles)
+            answer = self.refusal(question, query, passages, articles)
+            answer.confidence = sure
+            yield answer
 
-    def read(self, query: str, candidates: list[Passage], articles: dict[str, Article]) -> Checked | None:
-        """The reader's first claim that holds: on the best passages, then (when nothing there holds) on
-        the next ones still above min_relevance; None when neither round yields one."""
+    def read(self, query: str, candidates: list[Passage], articles: dict[str, Article]) -> tuple[Checked | None, float | None]:
+        """The reader's first claim that holds, and the confidence in its sentence (None where the model
+        shows no probabilities): on the best passages, then (when nothing there holds) on the next ones
+        still above min_relevance. (None, confidence) when neither round yields one, or when the sentence
+        the reader and the code picked is below min_confidence."""
         size = self.settings.max_passages
         rounds = 2 if self.settings.second_look and self.reader.model is not None else 1
+        sure = None
         for offset in range(0, size * rounds, size):
             shown = [p for p in candidates[offset:offset + size] if offset == 0 or p.score >= self.settings.min_relevance]
             if not shown:
                 break
-            draft = "".join(self.reader.draft(query, shown, self.settings.max_tokens))
-            checked = check(parse_draft(draft, query), query, shown, articles)
+            decisions: list[confidence.Decision] = []
+            same = copies([articles[p.doc_id].text[p.focus_start:p.focus_end] for p in shown])
+
+            def decide(probabilities: list[float]) -> int:
+                decisions.append(confidence.decide(probabilities, [p.score for p in shown],
+                                                   self.settings.min_confidence, same))
+                return decisions[-1].passage
+
+            draft = "".join(self.reader.draft(query, shown, self.settings.max_tokens, Pick(len(shown), decide)))
+            if decisions:
+                sure = decisions[-1].confidence
+                if not decisions[-1].passage:
+                    continue  # not sure enough of any sentence: whatever the reply says, no claim stands
+            claims = parse_draft(draft, query)
+            checked = check(claims, query, shown, articles)
+            number = decisions[-1].passage if decisions else bare_number(draft)
+            if not checked and number and EMPTY_WORDS_RE.match(MARKER_RE.sub("", draft)) and not is_yes_no(query):
+                # A sure pick (or a reply that is only a number) and no words copied ("[3]"): the sentence
+                # itself, quoted, is the answer when nothing rules it out.
+                checked = [c for c in [pointed(number, query, shown, articles)] if c]
             if checked:
                 checked[0].passage += offset  # numbered among all candidates from here on
-                return checked[0]
-        return None
+                return checked[0], sure
+        return None, sure
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
         """The final answer, without streaming."""

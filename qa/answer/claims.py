@@ -1,6 +1,6 @@
 """Claim checking in code: what the reader drafted is kept only where its cited passage says it.
 
-A draft is "words [n]". The words must be copied from passage n (or, found in another passage,
+A draft is "[n] words" (or "words [n]"). The words must be copied from passage n (or, found in another passage,
 they are cited there instead); a reply that only names a passage, repeats the question or is a
 bare yes/no fails; numbers the question asks about must be in the cited article; and "what did X
 say" is answered only from a sentence whose speaker is X. The answer is then built by code around
@@ -74,7 +74,8 @@ class Checked:
 
 
 def parse_draft(draft: str, question: str) -> list[Claim]:
-    """The claims in a reply like "Olaf Scholz [2]" or "No, partners rather than rivals [1]"; [] for "none"."""
+    """The claims in a reply like "[2] Olaf Scholz" or "[1] No, partners rather than rivals" (the number may
+    also come last); [] for "none"."""
     claims = []
     for piece in re.split(r"\n+|;\s+(?=\S.*\[\d)", draft.strip()):
         bare = MARKER_RE.sub("", piece).strip().strip('"“”').strip()
@@ -335,6 +336,20 @@ def denial_of(question: str, passages: list[Passage], articles: dict[str, Articl
                 continue
             return Checked("", n, "No", passage.start + s, passage.start + e, sentence)
     return None
+
+
+def pointed(n: int, question: str, passages: list[Passage], articles: dict[str, Article]) -> Checked | None:
+    """The sentence of passage n, quoted whole, for a reader that pointed at it without copying words
+    ("[3]"), when nothing rules it out: another speaker, place or year than the question's, or no
+    words of the kind the question asks for (a number for "how many", a place for "where")."""
+    if not 1 <= n <= len(passages):
+        return None
+    passage = passages[n - 1]
+    article = articles[passage.doc_id]
+    start, end = passage.focus_start, passage.focus_end
+    if context_problems(question, passage, article, start) or missing_kind(question, article, start, end):
+        return None
+    return Checked("", n, None, start, end, article.text[start:end])
 
 
 def first_problems(claims: list[Claim], question: str, passages: list[Passage],

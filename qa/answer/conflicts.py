@@ -63,13 +63,28 @@ def looks_like_a_value(text: str) -> bool:
     return 0 < len(words) <= 8 and (any(c.isdigit() for c in text) or any(w[:1].isupper() for w in words))
 
 
+def statement_match(sentence: str, other: str) -> SequenceMatcher | None:
+    """The word-by-word alignment of two sentences when they are the same statement (copies of a report,
+    perhaps with another value in one place); None when they are not."""
+    clean = lambda words: [w.lower().strip(".,;:!?\"“”'()") for w in words]  # noqa: E731
+    matcher = SequenceMatcher(a=clean(sentence.split()), b=clean(other.split()), autojunk=False)
+    return matcher if matcher.ratio() >= SAME_STATEMENT else None
+
+
+def copies(sentences: list[str]) -> list[int]:
+    """For each sentence, the index of the first one that states the same (itself when none before does)."""
+    first: list[int] = []
+    for i, sentence in enumerate(sentences):
+        first.append(next((j for j in range(i) if first[j] == j and statement_match(sentences[j], sentence)), i))
+    return first
+
+
 def aligned_value(value: str, sentence: str, other: str) -> str | None:
     """The words of other that stand where value stands in sentence, when the two sentences are the same
     statement; None when they are not, or when other has the same value there."""
     a, b = sentence.split(), other.split()
-    clean = lambda words: [w.lower().strip(".,;:!?\"“”'()") for w in words]  # noqa: E731
-    matcher = SequenceMatcher(a=clean(a), b=clean(b), autojunk=False)
-    if matcher.ratio() < SAME_STATEMENT:
+    matcher = statement_match(sentence, other)
+    if matcher is None:
         return None
     wanted = content_words(value)
     size = len(value.split())

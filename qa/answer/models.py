@@ -6,7 +6,8 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -18,6 +19,16 @@ BUNDLED_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb0
 BUNDLED_PARTS = 22
 
 
+@dataclass
+class Pick:
+    """A reply that opens with a passage number, "[n] ...", chosen with the code's say: the model's
+    probabilities for [0] (none) to [options] go to decide(), and the reply goes on from the number it
+    returns. A model that cannot show its probabilities writes its own number and decide() is not called."""
+
+    options: int
+    decide: Callable[[list[float]], int]
+
+
 class ModelUnavailable(Exception):
     """The answer model cannot be loaded or reached; the message says why and what to do."""
 
@@ -27,12 +38,14 @@ class ChatModel:
 
     name: str = "model"
 
-    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None,
+               pick: Pick | None = None) -> Iterator[str]:
         """The reply in pieces; generation ends at any of the stop strings (which are not returned)."""
         raise NotImplementedError
 
-    def complete(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> str:
-        return "".join(self.stream(messages, max_tokens, stop))
+    def complete(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None,
+                 pick: Pick | None = None) -> str:
+        return "".join(self.stream(messages, max_tokens, stop, pick))
 
     def warm(self) -> None:
         """Load weights now rather than on the first question."""
@@ -119,14 +132,60 @@ class LlamaCppModel(ChatModel):
     def warm(self) -> None:
         self.complete([{"role": "user", "content": "Say OK."}], max_tokens=1)
 
-    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+    def picker(self, pick: Pick):
+        """A logits processor for llama.cpp: the reply opens with "[", then the number pick.decide() returns
+        from the model's own probabilities for the digits 0..pick.options, then "]"; after a passage's
+        number the reply may not end before it has copied a word (a bare "[2]" gives the code nothing to
+        check)."""
+        import numpy as np
+
+        llama = self.load()
+        token = lambda text, special=False: llama.tokenize(text.encode(), add_bos=False, special=special)  # noqa: E731
+        opening, closing = token("["), token("]")
+        digits = [token(str(d)) for d in range(min(pick.options, 9) + 1)]
+        if any(len(t) != 1 for t in [opening, closing, *digits]):
+            return None  # a tokenizer that writes "[" or digits otherwise: the model picks on its own
+        opening, closing, digits = opening[0], closing[0], [d[0] for d in digits]
+        endings = [llama.token_eos(), *token("\n"), *[t for text in ("<|im_end|>", "<|endoftext|>", "<|eot_id|>")
+                                                       for t in token(text, special=True)]]
+        endings = [t for t in endings if 0 <= t < llama.n_vocab()]
+        prompt_length: list[int] = []  # met at the first call
+        chosen: list[int] = []
+
+        def process(input_ids, logits):
+            if not prompt_length:
+                prompt_length.append(len(input_ids))
+            step = len(input_ids) - prompt_length[0]
+            if step == 3 and chosen and chosen[0]:
+                logits[endings] = -np.inf
+            if step > 2:
+                return logits
+            forced = np.full_like(logits, -np.inf)
+            if step == 0:
+                forced[opening] = 0.0
+            elif step == 1:
+                found = logits[digits].astype(np.float64)
+                probabilities = np.exp(found - found.max())
+                number = pick.decide((probabilities / probabilities.sum()).tolist())
+                chosen.append(max(0, min(number, len(digits) - 1)))
+                forced[digits[chosen[0]]] = 0.0
+            else:
+                forced[closing] = 0.0
+            return forced
+
+        return process
+
+    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None,
+               pick: Pick | None = None) -> Iterator[str]:
         import llama_cpp
 
         llama = self.load()
+        processor = self.picker(pick) if pick else None
         with self._lock:
             llama_cpp.llama_perf_context_reset(llama.ctx)
             for part in llama.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0,
-                                                     stream=True, stop=stop or None):
+                                                     stream=True, stop=stop or None,
+                                                     logits_processor=[processor] if processor else None):
                 piece = part["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
@@ -154,7 +213,8 @@ class OpenAICompatibleModel(ChatModel):
         self.timeout = timeout
         self.transport = transport  # an httpx transport, for tests; None for the network
 
-    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int = 256, stop: list[str] | None = None,
+               pick: Pick | None = None) -> Iterator[str]:
         import httpx
 
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}

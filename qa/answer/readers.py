@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..registry import Registry
 from ..records import Passage
-from .models import ChatModel, LlamaCppModel, OpenAICompatibleModel
+from .models import ChatModel, LlamaCppModel, OpenAICompatibleModel, Pick
 from .conflicts import outlet_of
 from .prompt import answer_messages
 
@@ -25,7 +25,9 @@ class Reader:
     name = "reader"
     model: ChatModel | None = None
 
-    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
+    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40,
+              pick: Pick | None = None) -> Iterator[str]:
+        """The reply, "[n] words"; pick lets the code choose n from the model's probabilities (models.Pick)."""
         raise NotImplementedError
 
     def warm(self) -> None:
@@ -43,14 +45,10 @@ class ModelReader(Reader):
         """The prompt for these passages, each with its outlet where one is known."""
         return answer_messages(question, passages, [p.outlet or outlet_of(p.source) for p in passages])
 
-    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
-        # One claim is all the answer uses: stop at its citation's closing bracket (and put it back).
-        text = ""
-        for piece in self.model.stream(self.messages(question, passages), max_tokens, stop=["]"]):
-            text += piece
-            yield piece
-        if "[" in text.rsplit("]", 1)[-1]:
-            yield "]"
+    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40,
+              pick: Pick | None = None) -> Iterator[str]:
+        # One claim is all the answer uses: the reply ends with its first line.
+        yield from self.model.stream(self.messages(question, passages), max_tokens, stop=["\n"], pick=pick)
 
     def warm(self) -> None:
         """Load the model and read the fixed instructions once, so every question finds them cached."""
@@ -66,7 +64,8 @@ class ExtractiveReader(Reader):
     def __init__(self, **_):
         pass
 
-    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40) -> Iterator[str]:
+    def draft(self, question: str, passages: list[Passage], max_tokens: int = 40,
+              pick: Pick | None = None) -> Iterator[str]:
         return iter(())
 
 

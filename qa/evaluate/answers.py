@@ -75,6 +75,7 @@ class Outcome:
     best_score: float = float("nan")  # the best passage's score, for calibrating thresholds
     answer_rank: int = 0  # where the passage the answer came from ranked among those shown (0: none)
     answer_score: float = float("nan")  # and its score
+    confidence: float | None = None  # the answerer's estimate that its sentence holds the answer
 
     def names(self, parts: list[list[str]]) -> bool:
         return bool(parts) and all(any(contains(self.answer, alias) for alias in part) for part in parts)
@@ -209,7 +210,8 @@ def run_cases(cases: Iterable[Case], answer: Callable[[str], object], progress: 
                                 bool(DISAGREE_RE.search(result.answer)), getattr(result, "kind", ""),
                                 max(scores) if scores else float("nan"),
                                 result.citations[0].rank if result.citations else 0,
-                                result.citations[0].score if result.citations else float("nan")))
+                                result.citations[0].score if result.citations else float("nan"),
+                                getattr(result, "confidence", None)))
     return outcomes
 
 

@@ -245,6 +245,37 @@ def lite_problem(path: Path, error: BaseException | None) -> str:
     return f"Milvus Lite cannot open it ({describe_error(error) if error else 'see the log above'})"
 
 
+_sidecars_healed = False
+
+
+def heal_index_sidecars() -> None:
+    """Milvus Lite writes a segment's index sidecar (.idx, .sidx) in place, so a process killed while it
+    was writing one leaves a cut-short file, and every later load of the database fails on it. Sidecars
+    are derived from the segment's own data: one that cannot be read is deleted and built again."""
+    global _sidecars_healed
+    if _sidecars_healed:
+        return
+
+    from milvus_lite.storage.segment import Segment
+
+    def healing(method, scalar: bool):
+        def build_or_load(self, spec, index_dir, *args):
+            path = self.index_file_path(index_dir, spec.index_type, spec.field_name, scalar=scalar)
+            if os.path.exists(path):
+                try:
+                    return method(self, spec, index_dir, *args)
+                except Exception:  # noqa: BLE001 - any reading error: the file is rebuilt from the data
+                    logging.getLogger(__name__).warning("rebuilding the unreadable Milvus Lite index %s", path)
+                    os.remove(path)
+            return method(self, spec, index_dir, *args)
+
+        return build_or_load
+
+    Segment.build_or_load_index = healing(Segment.build_or_load_index, scalar=False)
+    Segment.build_or_load_scalar_index = healing(Segment.build_or_load_scalar_index, scalar=True)
+    _sidecars_healed = True
+
+
 def connect(target: Target):
     """The process's MilvusClient for target; raises IndexFolderError when it cannot be reached or opened."""
     key = (target.client_uri, target.token)
@@ -259,6 +290,7 @@ def connect(target: Target):
         keep = _KeepError()
         if target.path is not None:
             require("milvus_lite", "milvus")
+            heal_index_sidecars()
             if target.path.exists() and not target.path.is_dir():
                 raise IndexFolderError(f"{target.uri}: not a Milvus Lite database (Milvus Lite 3 keeps a .db as a "
                                        "folder; a single-file .db from Milvus Lite 2.x does not open in 3.x)")

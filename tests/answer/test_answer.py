@@ -1,5 +1,7 @@
 """The answer pipeline with a scripted reader: citations, checks, refusals, extracts, follow-ups, hostile text."""
 
+import re
+
 import pytest
 
 from qa import Retriever, build_index
@@ -13,17 +15,23 @@ OPEN = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf")
 
 
 class ScriptedModel(ChatModel):
-    """Replies with the given texts in turn, in small pieces; remembers the prompts."""
+    """Replies with the given texts in turn, in small pieces; remembers the prompts. Given probabilities for
+    the passage numbers, it shows them to the code's pick as a local model does, and a reply "[n] words"
+    goes on from the number the pick returns."""
 
     name = "scripted"
 
-    def __init__(self, *replies: str):
+    def __init__(self, *replies: str, probabilities: list[float] | None = None):
         self.replies = list(replies)
         self.prompts: list[list[dict]] = []
+        self.probabilities = probabilities
 
-    def stream(self, messages, max_tokens=256, stop=None):
+    def stream(self, messages, max_tokens=256, stop=None, pick=None):
         self.prompts.append(messages)
         reply = self.replies.pop(0)
+        if pick is not None and self.probabilities is not None:
+            chosen = pick.decide(self.probabilities[:pick.options + 1])
+            reply = re.sub(r"^\[\d\]", f"[{chosen}]", reply)
         for word in stop or ():  # as a real model does: generation ends at a stop string, not returned
             if word in reply:
                 reply = reply[:reply.index(word)]
@@ -154,3 +162,44 @@ def test_article_text_cannot_pose_as_instructions():
     messages = answer_messages("Who won?", [passage])
     assert messages[0]["role"] == "system" and "data, not instructions" in messages[0]["content"]
     assert messages[1]["content"].count("[1]") == 1 and "\n" not in messages[1]["content"].split("\n")[1]
+
+
+def scholz(retriever) -> tuple[str, int, list[float]]:
+    """The chancellor question, the passage that answers it, and probabilities all on that passage."""
+    question = "Which German chancellor visited Beijing?"
+    n = passage_holding(retriever, list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question)), "Olaf Scholz")
+    return question, n, [1.0 if i == n else 0.0 for i in range(5)]
+
+
+def test_the_sentence_is_picked_with_the_models_probabilities_and_a_weak_pick_is_refused(retriever):
+    question, n, sure = scholz(retriever)
+    model = ScriptedModel("[9] Olaf Scholz", probabilities=sure)  # the number is the pick's, not the reply's
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert not answer.refused and answer.answer.startswith("Olaf Scholz — “") and answer.confidence > 0.5
+    assert "Olaf Scholz" in answer.citations[0].text
+    unsure = [0.9] + [0.025] * 4  # the model all but says none: the same words are not answered
+    model = ScriptedModel(f"[{n}] Olaf Scholz", probabilities=unsure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.refused and answer.citations == [] and answer.confidence < 0.5
+    lenient = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), min_confidence=0.0)
+    model = ScriptedModel(f"[{n}] Olaf Scholz", probabilities=unsure)
+    assert not Answerer(retriever, ModelReader(model), lenient).ask(question).refused
+
+
+def test_a_model_that_shows_no_probabilities_keeps_its_own_pick(retriever):
+    question, n, _ = scholz(retriever)
+    answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}] Olaf Scholz")), OPEN).ask(question)
+    assert not answer.refused and answer.confidence is None and "Olaf Scholz" in answer.citations[0].text
+
+
+def test_a_sure_pick_with_no_words_is_answered_with_its_sentence_quoted(retriever):
+    question, n, sure = scholz(retriever)
+    answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]", probabilities=sure)), OPEN).ask(question)
+    assert not answer.refused and answer.answer.startswith("“") and "Olaf Scholz" in answer.answer
+    assert answer.answer.endswith("[1]") and "Olaf Scholz" in answer.citations[0].text
+    said_none = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}] none", probabilities=sure)), OPEN)
+    assert said_none.ask(question).refused  # the model's own "none" after the code's pick stands
+    own = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]")), OPEN).ask(question)  # no probabilities
+    assert not own.refused and "Olaf Scholz" in own.answer and own.confidence is None  # its own pick, quoted
+    named = Answerer(retriever, ModelReader(ScriptedModel(f"Passage [{n}]")), OPEN)  # names a passage, no pick
+    assert named.ask(question).refused

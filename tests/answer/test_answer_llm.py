@@ -136,3 +136,32 @@ def test_openai_compatible_endpoint_against_a_real_llama_cpp_server(seeds_index,
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_the_model_shows_its_probabilities_for_each_passage_and_goes_on_from_the_codes_pick(model):
+    from qa.answer.models import Pick
+    from qa.answer.prompt import answer_messages
+    from qa.records import Passage
+
+    texts = ["The harbour bridge reopened on Monday after repairs.",
+             "German Chancellor Olaf Scholz visited Beijing last week.",
+             "Rain is expected across the region on Friday."]
+    passages = [Passage(rank=n, score=8.0, text=t, doc_id=f"d{n}", title="News", source="s", date=None, start=0,
+                        end=len(t), chunk_id=n, focus_start=0, focus_end=len(t)) for n, t in enumerate(texts, 1)]
+    messages = answer_messages("Which German chancellor visited Beijing?", passages)
+    seen = []
+
+    def own(probabilities):
+        seen.append(probabilities)
+        return max(range(len(probabilities)), key=probabilities.__getitem__)
+
+    reply = model.complete(messages, max_tokens=16, stop=["\n"], pick=Pick(3, own))
+    assert len(seen) == 1 and len(seen[0]) == 4 and abs(sum(seen[0]) - 1) < 1e-6
+    assert max(range(4), key=seen[0].__getitem__) == 2 and reply.startswith("[2]") and "Scholz" in reply
+    forced = model.complete(messages, max_tokens=16, stop=["\n"], pick=Pick(3, lambda probabilities: 0))
+    assert forced.startswith("[0]") and "Scholz" not in forced  # the code's "none" stands
+
+
+def test_a_question_only_loosely_related_passages_touch_is_refused(answerer):
+    answer = answerer.ask("Who won the 2022 Nobel Peace Prize?")
+    assert answer.refused and answer.citations == [], answer.answer

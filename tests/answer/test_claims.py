@@ -27,6 +27,10 @@ def test_a_reply_is_parsed_into_words_and_the_passage_number():
     assert parse_draft("No, partners rather than rivals [1]", "Did Xi say they are rivals?") == [
         Claim("partners rather than rivals", 1, "No")]
     assert parse_draft("none", "Who?") == [] and parse_draft("I don't know.", "Who?") == []
+    assert parse_draft("[2] Olaf Scholz", "Who visited?") == [Claim("Olaf Scholz", 2)]  # the number first
+    assert parse_draft("[1] No, partners rather than rivals", "Did Xi say they are rivals?") == [
+        Claim("partners rather than rivals", 1, "No")]
+    assert parse_draft("[0] none", "Who?") == [] and parse_draft("[3]", "Who?") == []
 
 
 def test_words_from_another_speaker_are_not_an_answer_about_this_one():
@@ -160,3 +164,16 @@ def test_words_that_lack_the_kind_of_thing_the_question_asks_for_fail():
     assert problems(Claim("soldiers from three countries", 1), "Who withdrew when the talks ended?", sentence,
                     art) == []
 
+
+
+def test_a_sentence_pointed_at_without_words_is_quoted_only_when_nothing_rules_it_out():
+    from qa.answer.claims import pointed
+
+    wang, xi = passage_of(WANG, "Welcoming Blinken to the Diaoyutai State Guesthouse in Beijing, Wang Yi offered a "
+                                "cautious assessment."), passage_of(XI, XI.text, 2)
+    articles = {WANG.doc_id: WANG, XI.doc_id: XI}
+    quoted = pointed(1, "Where did Wang Yi welcome Blinken?", [wang, xi], articles)
+    assert quoted is not None and quoted.sentence == wang.text and quoted.words == "" and quoted.passage == 1
+    assert pointed(1, "How many people did Wang Yi welcome?", [wang, xi], articles) is None  # no number in it
+    assert pointed(2, "What did Chen Jining say to Blinken?", [wang, xi], articles) is None  # Chen is not there
+    assert pointed(3, "Where did Wang Yi welcome Blinken?", [wang, xi], articles) is None  # no passage 3

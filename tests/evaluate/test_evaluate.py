@@ -81,3 +81,35 @@ def test_the_answer_benchmark_replays_a_draft_only_for_the_same_prompt(tmp_path)
     assert len(model.prompts) == 1  # the model was not asked again
     assert "".join(again.draft("Where did Scholz fly?", [passage], 32)) == "Beijing [1]"  # a new prompt: asked
     assert len(model.prompts) == 2 and len(json.loads(cache.read_text())) == 2
+
+
+def test_the_answer_benchmark_replays_the_models_probabilities_and_asks_again_only_for_a_new_pick(tmp_path):
+    import importlib.util
+
+    from qa.answer.models import Pick
+    from qa.answer.readers import ModelReader
+    from qa.records import Passage
+    from tests.answer.test_answer import ScriptedModel
+
+    spec = importlib.util.spec_from_file_location("answers_benchmark", ROOT / "benchmarks" / "answers.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    passages = [Passage(rank=n, score=9.0, text=t, doc_id=f"d{n}", title="Trip", source="s", date=None, start=0,
+                        end=len(t), chunk_id=n, focus_start=0, focus_end=len(t))
+                for n, t in enumerate(["Scholz flew to Beijing.", "Xi met Scholz."], 1)]
+    model = ScriptedModel("[1] Scholz", "[2] Xi", probabilities=[0.1, 0.6, 0.3])
+    cache = tmp_path / "drafts.json"
+    seen = []
+
+    def choosing(number):
+        return Pick(2, lambda probabilities: seen.append(probabilities) or number)
+
+    first = bench.CachedReader(ModelReader(model), cache)
+    assert "".join(first.draft("Who flew?", passages, 32, choosing(1))) == "[1] Scholz"
+    again = bench.CachedReader(ModelReader(model), cache)
+    assert "".join(again.draft("Who flew?", passages, 32, choosing(1))) == "[1] Scholz" and again.replayed == 1
+    assert len(model.prompts) == 1 and seen == [[0.1, 0.6, 0.3]] * 2  # the pick saw the model's probabilities again
+    assert "".join(again.draft("Who flew?", passages, 32, choosing(2))) == "[2] Xi"  # another pick: the model goes on
+    assert len(model.prompts) == 2 and again.replayed == 1
+    assert "".join(again.draft("Who flew?", passages, 32, choosing(0))) == "[0] none"  # the code's none: a refusal
+    assert len(model.prompts) == 2 and again.replayed == 2

@@ -344,6 +344,24 @@ def test_an_update_killed_at_any_moment_leaves_the_old_or_the_new_state(uris, tm
     assert "old" in states and "new" in states, seen
 
 
+def test_a_milvus_lite_index_file_cut_short_by_a_kill_is_built_again(tmp_path):
+    """Milvus Lite writes its index sidecars in place; one a kill cut short must not lock the database."""
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
+    uri = str(tmp_path / "index.db")
+    finish_fake_build(articles, uri)  # in a subprocess, as the killed writer was
+    sidecars = [f for f in Path(uri).rglob("*") if f.suffix in (".idx", ".sidx")]
+    assert sidecars
+    for sidecar in sidecars:
+        sidecar.write_bytes(sidecar.read_bytes()[: sidecar.stat().st_size // 2])
+    try:
+        hits = Retriever.load(uri, embedder=FakeEmbedder()).search("Blinken met Wang Yi in Beijing", k=3)
+        assert hits and all(h.text for h in hits)
+        assert all(f.stat().st_size > 0 for f in sidecars if f.exists())
+    finally:
+        release(uri)
+
+
 def writer_class(kind: str):
     if kind == "folder":
         from qa.stores.folder import FolderWriter
