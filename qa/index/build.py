@@ -182,18 +182,20 @@ def build_index(
         # What failed to load this time keeps its indexed version: bad input never loses articles.
         failed_files = {file_of(e.path) for e in errors if not isinstance(e, DuplicateArticle)}
         gone: list[str] = []
+
+        def drop() -> None:  # removed from the store and forgotten by the ledger, a batch at a time
+            writer.remove(gone)
+            for done in gone:
+                ledger.forget(done)
+            gone.clear()
+
         for doc_id, path in ledger.not_met():
             if file_of(path) not in failed_files:
                 report.record("removed", doc_id)
                 gone.append(doc_id)
             if len(gone) >= BATCH_ARTICLES:
-                writer.remove(gone)
-                for done in gone:
-                    ledger.forget(done)
-                gone = []
-        writer.remove(gone)
-        for done in gone:
-            ledger.forget(done)
+                drop()
+        drop()
         report.stories, report.copies = ledger.stories.counts()
         for line in report.grouped:
             log(f"grouped {line.replace(' -> ', ' as a copy of the story of ')}")
