@@ -256,7 +256,14 @@ def heal_index_sidecars() -> None:
     if _sidecars_healed:
         return
 
-    from milvus_lite.storage.segment import Segment
+    _sidecars_healed = True
+    try:
+        from milvus_lite.storage.segment import Segment
+    except ImportError:  # another Milvus Lite layout: it opens as it is
+        return
+    if not all(hasattr(Segment, name) for name in ("build_or_load_index", "build_or_load_scalar_index",
+                                                   "index_file_path")):
+        return
 
     def healing(method, scalar: bool):
         def build_or_load(self, spec, index_dir, *args):
@@ -273,7 +280,6 @@ def heal_index_sidecars() -> None:
 
     Segment.build_or_load_index = healing(Segment.build_or_load_index, scalar=False)
     Segment.build_or_load_scalar_index = healing(Segment.build_or_load_scalar_index, scalar=True)
-    _sidecars_healed = True
 
 
 def connect(target: Target):
