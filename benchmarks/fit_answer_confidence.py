@@ -94,11 +94,6 @@ def collect(limit: int | None, unanswerable: int) -> list[dict]:
         shown = candidates[:answerer.settings.max_passages]
         return candidates, shown, copies([articles[p.doc_id].text[p.focus_start:p.focus_end] for p in shown])
 
-    unmarked = [r for r in rows.values() if "same" not in r]  # rows from before copies were marked: no model needed
-    for row in progress(unmarked, True, "copies marked", "q"):
-        row["same"] = shown_of(row["q"], row["doc"] if row["id"].endswith("-without") else None)[2]
-    if unmarked:
-        ROWS.write_text("".join(json.dumps(r) + "\n" for r in rows.values()))
     if todo:
         ROWS.parent.mkdir(parents=True, exist_ok=True)
         with open(ROWS, "a") as out:
@@ -173,6 +168,7 @@ def main() -> None:
     parser.add_argument("--unanswerable", type=int, default=150,
                         help="how many of those to ask again with their article taken out of the index")
     args = parser.parse_args()
+    from qa.answer import confidence
     from qa.answer.confidence import FEATURES
 
     rows = collect(args.questions, args.unanswerable)
@@ -185,7 +181,7 @@ def main() -> None:
     best = max(weights, key=lambda w: accuracy[w])  # the smallest of equals
     print("pick accuracy by SCORE_WEIGHT on the fit part:", {w: round(a, 3) for w, a in accuracy.items()},
           f"-> {best}; on the check part {pick_accuracy(test, best):.3f}")
-    pick_accuracy(rows, best)
+    confidence.SCORE_WEIGHT = best  # the pick table() makes
     fitted = fit(*table(train))
     print("on the check part (articles the fit never saw):")
     risk_coverage(*table(test), fitted)

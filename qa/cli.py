@@ -71,6 +71,13 @@ def reranker_option(command):
                              "or KIND:NAME for another registered reranker.")(command)
 
 
+def answer_settings(min_confidence: float | None, **fields):
+    """AnswerSettings with the given fields, and --min-confidence when it was given."""
+    from .answer.answerer import AnswerSettings
+
+    return AnswerSettings(**fields, **({} if min_confidence is None else {"min_confidence": min_confidence}))
+
+
 def confidence_option(command):
     return click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
                         help="Refuse when the estimate that the picked sentence holds the answer is below this "
@@ -193,15 +200,13 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
     Builds the index from --articles first if there is none yet. On a terminal the answer streams
     as it is written; piped or redirected, the final answer is printed once.
     """
-    from .answer.answerer import Answer, Answerer, AnswerSettings, Partial
+    from .answer.answerer import Answer, Answerer, Partial
     from .answer.readers import answer_backend
     from .retrieve.rerank import reranker_for
     from .retrieve.retriever import Retriever
 
     ensure_index(articles_dir, store, model)
-    settings = AnswerSettings(filters=Filters(date_from, date_to, sources))
-    if min_confidence is not None:
-        settings.min_confidence = min_confidence
+    settings = answer_settings(min_confidence, filters=Filters(date_from, date_to, sources))
     answerer = Answerer(Retriever.load(store, reranker=reranker_for(reranker)), answer_backend(backend, gguf), settings)
     live = sys.stdout.isatty() and not as_json
     width = shutil.get_terminal_size().columns
@@ -237,15 +242,12 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
 def chat_command(articles_dir: str, store: str, backend: str | None, gguf: str | None, reranker: str | None,
                  min_confidence: float | None, host: str, port: int) -> None:
     """Start the web chat (building the index first if needed) and print its URL."""
-    from .answer.answerer import AnswerSettings
     from .answer.readers import answer_backend
     from .app.chat import serve
     from .app.service import ChatService
 
-    settings = AnswerSettings(reranker=reranker)
-    if min_confidence is not None:
-        settings.min_confidence = min_confidence
-    service = ChatService(articles_dir, store, answer_backend(backend, gguf), settings=settings)
+    service = ChatService(articles_dir, store, answer_backend(backend, gguf),
+                          settings=answer_settings(min_confidence, reranker=reranker))
     serve(service, host=host, port=port)
 
 

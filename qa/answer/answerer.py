@@ -199,16 +199,14 @@ class Answerer:
         checked, sure = self.read(query, candidates, articles)
         if checked is not None:
             answer = self.compose(question, query, checked, candidates, articles)
-            answer.confidence = sure
-            yield answer
         elif extract is not None and self.reader.model is None:
-            yield extract  # the extractive back end's answer
+            answer = extract  # the extractive back end's answer
         else:
             # A model that found nothing it could copy from the passages is not overruled with a
             # quote: on the benchmark sets such quotes were wrong far more often than right.
             answer = self.refusal(question, query, passages, articles)
-            answer.confidence = sure
-            yield answer
+        answer.confidence = sure
+        yield answer
 
     def read(self, query: str, candidates: list[Passage], articles: dict[str, Article]) -> tuple[Checked | None, float | None]:
         """The reader's first claim that holds, and the confidence in its sentence (None where the model

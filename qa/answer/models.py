@@ -146,8 +146,8 @@ class LlamaCppModel(ChatModel):
         if any(len(t) != 1 for t in [opening, closing, *digits]):
             return None  # a tokenizer that writes "[" or digits otherwise: the model picks on its own
         opening, closing, digits = opening[0], closing[0], [d[0] for d in digits]
-        endings = [llama.token_eos(), *token("\n"), *[t for text in ("<|im_end|>", "<|endoftext|>", "<|eot_id|>")
-                                                       for t in token(text, special=True)]]
+        markers = [token(text, special=True) for text in ("<|im_end|>", "<|endoftext|>", "<|eot_id|>")]
+        endings = [llama.token_eos(), *token("\n"), *[m[0] for m in markers if len(m) == 1]]  # not "<", "|" pieces
         endings = [t for t in endings if 0 <= t < llama.n_vocab()]
         prompt_length: list[int] = []  # met at the first call
         chosen: list[int] = []

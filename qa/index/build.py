@@ -120,7 +120,6 @@ class Indexer:
         """Give the article its near-duplicate signature and the story it belongs to."""
         started = time.perf_counter()
         article.minhash = signature(article.text)
-        self.stories.remove(article.doc_id)
         article.story = self.stories.story_for(article.doc_id, article.minhash)
         self.stories.add(article.doc_id, article.minhash, article.story)
         if article.story != article.doc_id:
