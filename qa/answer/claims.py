@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, speakers, word_weight
 from ..text.sentences import split_sentences
+from ..text.terms import search_terms
 from .citations import MARKER_RE, cited_numbers
 from .passages import weighted_share
 
@@ -205,7 +206,30 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
         named = speakers(article.text[s:e], before)
         if named and not any(same_name(speaker, n) for n in named):
             found.append(f"said by {named[0]}, not {speaker}")
+    action = asked_action(question)
+    if action and not states_action(article.text[s:e], action):
+        found.append(f"the sentence does not say who did it ({action})")
     return found
+
+
+def asked_action(question: str) -> str | None:
+    """The verb's lemma in a question that asks who did something ("Who won ...?" -> "win"); None for other
+    questions and for "Who is / has / did ...?"."""
+    doc = parse(question)
+    first = doc[0] if len(doc) else None
+    if first is None or first.lower_ != "who" or first.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    verb = first.head
+    if verb.pos_ != "VERB" or verb.lemma_.lower() in ("be", "have", "do", "get"):
+        return None
+    return verb.lemma_.lower()
+
+
+def states_action(sentence: str, lemma: str) -> bool:
+    """Whether the sentence uses the verb in any form: "won", "winning", "winner" for "win"; "invitation" for
+    "invite" (their stems)."""
+    stem = search_terms(lemma)[0] if search_terms(lemma) else lemma
+    return any(t.lemma_.lower() == lemma or any(w.startswith(stem) for w in search_terms(t.text)) for t in parse(sentence))
 
 
 def located_in(place: str, question: str) -> bool:

@@ -51,8 +51,9 @@ def same_value(a: str, b: str) -> bool:
     if not wa or not wb:
         return False
     na, nb = numbers(a), numbers(b)
-    if na and nb:
-        return na <= nb or nb <= na
+    if na and nb:  # the numbers, and the words beside them ("May 5, 2020" is not "5 January 2020")
+        aa, ab = {w for w in wa if w.isalpha()}, {w for w in wb if w.isalpha()}
+        return (na <= nb or nb <= na) and (aa <= ab or ab <= aa)
     sa, sb = " ".join(wa), " ".join(wb)
     return sa in sb or sb in sa or SequenceMatcher(a=sa, b=sb).ratio() >= 0.85  # "Christophe" ~ "Cristophe"
 
@@ -100,6 +101,8 @@ def aligned_value(value: str, sentence: str, other: str) -> str | None:
         elif (i1 < end and start < i2) or (tag == "insert" and start < i1 < end):
             changed = True
             mapped += list(range(j1, j2))
+        elif tag == "insert" and i1 == start:  # words put before the value ("on May 5" for "on 5 January")
+            mapped += list(range(j1, j2))
     if not changed or not mapped:
         return None
     return value_text(" ".join(b[min(mapped):max(mapped) + 1]))
@@ -138,6 +141,27 @@ def entity_value(value: str, value_sentence: str, other: str, question: str) -> 
     return found[0]
 
 
+def value_parts(text: str) -> tuple[set[str], set[str]]:
+    """The numbers and the words of a value: "September 20th" -> {"20"}, {"september"}."""
+    return numbers(text), {w for w in content_words(text) if w.isalpha()}
+
+
+def stated_value(value: str, sentence: str) -> str | None:
+    """The sentence's own words for value: value itself, or one of its names, dates or amounts that holds
+    all of value, perhaps more precisely ("September 20, 2019" holds "September 20th"; "Raymond James
+    Stadium" does not hold "Raymond James Stadium in Glendale"). None when it does not state it."""
+    if words_in(value, sentence):
+        return value
+    wanted_numbers, wanted_words = value_parts(value)
+    if not looks_like_a_value(value) or not (wanted_numbers or wanted_words):
+        return None
+    for text, _ in entities(sentence):
+        have_numbers, have_words = value_parts(text)
+        if wanted_numbers <= have_numbers and wanted_words <= have_words:
+            return text
+    return None
+
+
 def about_the_question(question: str, passage: Passage, article: Article, sentence: str) -> bool:
     """Whether a sentence is about what the question asks: its names are there, and most of its words."""
     if context_problems(question, passage, article, passage.start + max(0, passage.text.find(sentence))):
@@ -163,17 +187,24 @@ def other_values(checked: Checked, question: str, passages: list[Passage], artic
     least min_score, an independent report of the same fact with another amount."""
     if not checked.words:
         return []
-    holders = [checked.sentence] + [best_sentence(p, articles[p.doc_id], checked.sentence) for p in passages
-                                    if words_in(checked.words, p.text)]
-    seen_docs = {p.doc_id for p in passages if words_in(checked.words, p.text)} | {passages[checked.passage - 1].doc_id}
+    # Sentences that state the answer's value, in its words or in others ("September 20th" ~ "September 20, 2019"),
+    # with the words they state it in: a copy of any of them with another value in their place is a disagreement.
+    holders = [(checked.words, checked.sentence)]
+    seen_docs = {passages[checked.passage - 1].doc_id}
+    for passage in passages:
+        sentence = best_sentence(passage, articles[passage.doc_id], checked.sentence)
+        stated = stated_value(checked.words, sentence) or (checked.words if words_in(checked.words, passage.text) else None)
+        if stated:
+            holders.append((stated, sentence))
+            seen_docs.add(passage.doc_id)
     found: list[OtherValue] = []
     for n, passage in enumerate(passages, start=1):
         if passage.doc_id in seen_docs:
             continue
         article = articles[passage.doc_id]
         value = None
-        for holder in holders:  # a copy of any sentence that states the answer, with another value in its place
-            value = aligned_value(checked.words, holder, best_sentence(passage, article, holder))
+        for stated, holder in holders:  # a copy of a sentence that states the answer, with another value there
+            value = aligned_value(stated, holder, best_sentence(passage, article, holder))
             if value:
                 break
         if value is None and passage.score >= min_score:  # an independent report: only a strong one is read

@@ -112,19 +112,24 @@ def last_person(text: str) -> str | None:
     doc = parse(text[-600:])
     sentences = list(doc.sents)
     last = sentences[-1] if sentences else doc
-    for token in last:
-        if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in PRONOUNS:
-            for ent in doc.ents:
-                if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
-                    return ent.text
-            if token.pos_ == "PROPN":
-                return proper_name(token)
+    subjects = [t for t in last if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in PRONOUNS | {"i", "we", "you"}]
+    subjects.sort(key=lambda t: t.head.lemma_.lower() not in REPORTING_LEMMAS)  # whoever the sentence quotes first
+    for token in subjects:
+        entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        if entity is not None:
+            if entity.label_ == "PERSON":
+                return entity.text
+            continue  # "the United States stands": a country or a body is not "he"
+        if token.pos_ == "PROPN":
+            return proper_name(token)
     people = [e for e in doc.ents if e.label_ == "PERSON"]
     return people[-1].text if people else None
 
 
 def same_name(a: str, b: str) -> bool:
     """Whether two mentions name the same person or body: "Antony Blinken" ~ "Blinken"."""
-    wa = {w for w in content_words(a) if w[:1].isalpha() and word_weight(w) > 3}
-    wb = {w for w in content_words(b) if w[:1].isalpha() and word_weight(w) > 3}
-    return bool(wa & wb)
+    def names(text: str) -> set[str]:
+        words = (re.sub(r"['’]s$", "", w) for w in content_words(text))  # "Blinken's" names Blinken
+        return {w for w in words if w[:1].isalpha() and word_weight(w) > 3}
+
+    return bool(names(a) & names(b))

@@ -197,9 +197,28 @@ def test_a_sure_pick_with_no_words_is_answered_with_its_sentence_quoted(retrieve
     answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]", probabilities=sure)), OPEN).ask(question)
     assert not answer.refused and answer.answer.startswith("“") and "Olaf Scholz" in answer.answer
     assert answer.answer.endswith("[1]") and "Olaf Scholz" in answer.citations[0].text
-    said_none = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}] none", probabilities=sure)), OPEN)
-    assert said_none.ask(question).refused  # the model's own "none" after the code's pick stands
     own = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]")), OPEN).ask(question)  # no probabilities
     assert not own.refused and "Olaf Scholz" in own.answer and own.confidence is None  # its own pick, quoted
     named = Answerer(retriever, ModelReader(ScriptedModel(f"Passage [{n}]")), OPEN)  # names a passage, no pick
     assert named.ask(question).refused
+
+
+@pytest.mark.parametrize("reply", ["none", "Chancellor Scholzz", "[2024-04-24]"])
+def test_a_very_sure_pick_whose_words_do_not_hold_is_answered_with_its_sentence_quoted(retriever, reply):
+    question, n, sure = scholz(retriever)
+    answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}] {reply}", probabilities=sure)), OPEN).ask(question)
+    assert answer.confidence >= OPEN.min_quote_confidence
+    assert not answer.refused and answer.answer.startswith("“") and "Olaf Scholz" in answer.citations[0].text
+    # Below min_quote_confidence the model's "none" (or words the passage does not hold) stands: a refusal.
+    strict = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), min_quote_confidence=1.0)
+    answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}] {reply}", probabilities=sure)), strict).ask(question)
+    assert answer.refused and answer.citations == []
+
+
+def test_a_misspelled_name_is_checked_with_the_articles_spelling(retriever):
+    question = "Which state guesthouse in Beijing did Wang welcome Blinkin to?"
+    n = passage_holding(retriever, list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question)), "Diaoyutai")
+    model = ScriptedModel(f"[{n}] Diaoyutai state guesthouse")
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert "Blinken" in answer.standalone_question and "Blinken" in model.prompts[0][-1]["content"]
+    assert not answer.refused and answer.answer.startswith("Diaoyutai state guesthouse — “")

@@ -86,6 +86,37 @@ def test_a_pronoun_takes_its_referent_from_the_sentence_before():
                     passage_of(art, sentence), art) == ["said by Xi Jinping, not Blinken"]
 
 
+def test_he_after_a_quote_is_the_one_quoted_not_a_country_in_the_quote():
+    art = article("“We will be clear about where the United States stands,” Blinken said at the start of the meetings. "
+                  "He called the exchanges “the most consequential relationship in the world.”")
+    sentence = "He called the exchanges “the most consequential relationship in the world.”"
+    claim = Claim("the most consequential relationship in the world", 1)
+    assert problems(claim, "How did Blinken describe the relationship?", passage_of(art, sentence), art) == []
+    assert "said by Blinken, not Wang Yi" in problems(claim, "How did Wang Yi describe the relationship?",
+                                                     passage_of(art, sentence), art)
+
+
+def test_a_name_in_the_possessive_is_the_name():
+    art = article("Blinken’s flight landed on Wednesday. That came after a phone call between Biden and Xi on April 2.")
+    sentence = "That came after a phone call between Biden and Xi on April 2."
+    question = "When did Biden and Xi speak by phone before Blinken's trip?"
+    assert problems(Claim("April 2", 1), question, passage_of(art, sentence), art) == []
+
+
+@pytest.mark.parametrize("sentence,holds", [
+    ("Simona Halep won the women's singles title at Wimbledon in 2019.", True),
+    ("Simona Halep, the 2019 Wimbledon winner, returned to Paris.", True),
+    ("Wimbledon 2019, women's singles: Serena Williams and Simona Halep in the final.", False),  # a name, no winning
+])
+def test_who_did_it_is_answered_only_by_a_sentence_that_says_it_was_done(sentence, holds):
+    art = article(sentence, title="Tennis")
+    found = problems(Claim("Simona Halep", 1), "Who won the women's singles at Wimbledon in 2019?",
+                     passage_of(art, sentence), art)
+    assert (found == []) == holds
+    assert not holds or problems(Claim("Simona Halep", 1), "Which player reached the final at Wimbledon in 2019?",
+                                 passage_of(art, sentence), art) == []  # no "Who <did>": nothing asked of the verb
+
+
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
     art = article("“China and the United States should be partners rather than rivals,” Xi told Blinken.")
     question = "Did Xi Jinping say the US and China should be rivals?"

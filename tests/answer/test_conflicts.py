@@ -85,6 +85,33 @@ def test_spellings_of_one_name_are_the_same_value():
 
     assert same_value("Christophe Gans", "Cristophe Gans") and same_value("2012", "May 15, 2012")
     assert not same_value("Tampa, Florida", "Glendale, Arizona") and not same_value("2017", "2015")
+    assert not same_value("May 5, 2020", "5 January 2020")  # the same numbers, another month
+    assert same_value("September 20th", "September 20, 2019")
+
+
+def test_a_date_written_another_way_in_a_copy_is_read_whole():
+    answer = "The 77th Golden Globe Awards will take place on 5 January 2020 at The Beverly Hilton Hotel."
+    copy = "The 77th Golden Globe Awards will take place on May 5, 2020 at The Beverly Hilton Hotel."
+    assert aligned_value("5 January 2020", answer, copy) == "May 5, 2020"
+    question = "When did the Golden Globe Awards 2020 take place?"
+    passages, articles = setup([answer, copy, OTHER])
+    checked = check([Claim("5 January 2020", 1)], question, passages, articles)[0]
+    assert [o.words for o in other_values(checked, question, passages, articles, min_score=0)] == ["May 5, 2020"]
+
+
+def test_a_copy_of_a_source_that_agrees_in_other_words_is_read_against_it():
+    # The answer's sentence is no copy of the two reports; the first states its value more precisely, and the
+    # second is a copy of the first with another date.
+    question = "When was the iPhone 11 released?"
+    answer = "At its fall 2019 event, Apple announced that the iPhone 11 was released on September 20th."
+    agrees = "The iPhone 11, released on September 20, 2019, is now considered older in the smartphone market."
+    differs = "The iPhone 11, released on September 21, 2021, is now considered older in the smartphone market."
+    passages, articles = setup([answer, agrees, differs])
+    checked = check([Claim("September 20th", 1)], question, passages, articles)[0]
+    assert [(o.words, o.passage) for o in other_values(checked, question, passages, articles, min_score=99)] == [
+        ("September 21, 2021", 3)]
+    passages, articles = setup([answer, agrees, agrees.replace("older", "dated")])
+    assert other_values(checked, question, passages, articles, min_score=99) == []
 
 
 def test_outlets_are_hosts_or_named_sources_never_file_paths():

@@ -1,0 +1,28 @@
+"""Misspellings in a question put right against the retrieved articles, and only those."""
+
+import pytest
+
+from qa.text.spelling import respelled
+
+ARTICLES = ["Welcoming Blinken to the Diaoyutai State Guesthouse, Wang Yi offered a cautious assessment.",
+            "In Shanghai, Blinken met party secretary Chen Jining. Xi Jinping received him in Beijing.",
+            "The government's intent to ban TikTok stems from security concerns, Treasury Secretary Janet Yellen said."]
+
+
+@pytest.mark.parametrize("question,fixed", [
+    ("Where did Wang Yi welcome Blinkin?", "Where did Wang Yi welcome Blinken?"),
+    ("Who did Blinken meet in Shanhai?", "Who did Blinken meet in Shanghai?"),
+    ("Why does the goverment want to ban Tik Tok?", "Why does the government want to ban TikTok?"),
+    ("What did Janet Yelen say?", "What did Janet Yellen say?"),
+])
+def test_a_misspelled_word_takes_the_articles_spelling(question, fixed):
+    assert respelled(question, ARTICLES) == fixed
+
+
+@pytest.mark.parametrize("question", [
+    "What did Chen Jining say?",  # the articles name him: not taken for Xi Jinping
+    "Where did Osama speak?",  # no word of the articles is one slip from it
+    "Which company makes the tablets?",  # English words the articles do not use stay as they are
+])
+def test_words_that_are_not_misspellings_of_the_articles_words_stay(question):
+    assert respelled(question, ARTICLES) == question
