@@ -191,7 +191,10 @@ class Answerer:
         query = standalone(question, history or [])
         frame = self.time_frame(query)
         candidates, articles = self.passages(query, frame)
-        query = respelled(query, (f"{a.title}\n{a.text}" for a in articles.values()))  # the checks compare names
+        fixed = respelled(query, (f"{a.title}\n{a.text}" for a in articles.values()))
+        if fixed != query:  # "Blinkin" -> "Blinken": searched again, and the checks compare names as the articles write them
+            query = fixed
+            candidates, articles = self.passages(query, frame)
         passages = candidates[:self.settings.max_passages]  # what the reader sees
         yield Retrieved(query, passages, articles, frame.describe())
         best = passages[0].score if passages else float("-inf")
