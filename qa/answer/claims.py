@@ -172,11 +172,12 @@ def standalone_numbers(text: str) -> set[str]:
 
 def names_the_asked(words: str, question: str) -> bool:
     """Whether a short answer that is a name is one the question itself gives ("Antony Blinken" to
-    "Who did Blinken meet?")."""
+    "Who did Blinken meet?"; "China" to "...Chinese intelligence...")."""
     if len(words.split()) > 4 or not words[:1].isupper():
         return False
-    asked = [text for text, label in entities(question) if label in ("PERSON", "ORG", "GPE", "NORP")]
-    return any(same_name(words, name) for name in asked)
+    asked = entities(question)
+    return (any(same_name(words, name) for name, label in asked if label in ("PERSON", "ORG", "GPE", "NORP"))
+            or any(same_place(words, name) for name, label in asked if label in ("GPE", "NORP")))
 
 
 def context_problems(question: str, passage: Passage, article: Article, at: int) -> list[str]:
@@ -322,8 +323,8 @@ def drawn_on(claim: Claim, question: str, passages: list[Passage], articles: dic
     """The verbatim sentence a reply that is not a clean copy drew on, when one clearly holds its words
     (a paraphrase, or the question's own words pointing at a sentence): the answer becomes that sentence."""
     words = [w for w in re.findall(r"\w+", claim.words.lower()) if word_weight(w) > 2.5]
-    if not words:
-        return None
+    if not words or (claim.polarity is None and names_the_asked(claim.words, question)):
+        return None  # a reply that only repeats a name from the question points at no sentence
     total = sum(word_weight(w) for w in words)
     for n in order:
         passage = passages[n - 1]

@@ -29,7 +29,7 @@ ARTICLES_RE = re.compile(r"\b(a|an|the)\b")
 
 def normalise(text: str) -> str:
     """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
-    text = text.lower().replace("’", "'")
+    text = re.sub(r"'s\b", "", text.lower().replace("’", "'"))  # "NATO's" names NATO (SQuAD's would make it "natos")
     text = "".join(c for c in text if c not in set(string.punctuation) | {"“", "”", "‘"})
     return " ".join(ARTICLES_RE.sub(" ", text).split())
 

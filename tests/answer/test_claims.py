@@ -117,6 +117,14 @@ def test_who_did_it_is_answered_only_by_a_sentence_that_says_it_was_done(sentenc
                                  passage_of(art, sentence), art) == []  # no "Who <did>": nothing asked of the verb
 
 
+def test_a_reply_that_repeats_a_place_from_the_question_is_no_answer_and_points_at_no_sentence():
+    art = article("In Beijing, Blinken warned China about Chinese spying from a base in Cuba.")
+    question = "Which country did Blinken mention in connection with Chinese spying?"
+    assert problems(Claim("China", 1), question, passage_of(art, art.text), art) == ["repeats the question"]
+    assert check([Claim("China", 1)], question, [passage_of(art, art.text)], {"d.txt": art}) == []
+    assert [c.words for c in check([Claim("Cuba", 1)], question, [passage_of(art, art.text)], {"d.txt": art})] == ["Cuba"]
+
+
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
     art = article("“China and the United States should be partners rather than rivals,” Xi told Blinken.")
     question = "Did Xi Jinping say the US and China should be rivals?"

@@ -113,3 +113,11 @@ def test_the_answer_benchmark_replays_the_models_probabilities_and_asks_again_on
     assert len(model.prompts) == 2 and again.replayed == 1
     assert "".join(again.draft("Who flew?", passages, 32, choosing(0))) == "[0] none"  # the code's none: a refusal
     assert len(model.prompts) == 2 and again.replayed == 2
+
+
+def test_an_answer_counts_where_its_text_names_it_in_any_form():
+    from qa.evaluate.answers import contains
+
+    assert contains("amidst NATO’s struggles to counter Russia", "NATO")  # the possessive names it
+    assert contains("The U.S. reiterated its commitment", "the US") and contains("Joe Biden won.", "Biden")
+    assert not contains("Bidenomics was discussed.", "Biden") and not contains("NATOs", "NATO")
