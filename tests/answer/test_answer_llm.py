@@ -53,6 +53,21 @@ def test_real_questions_get_the_fact_with_valid_citations(answerer, question, fa
     assert any(fact.lower() in c.text.lower() for c in answer.citations)
 
 
+def test_a_misspelled_question_is_answered_as_the_articles_spell_it(answerer):
+    answer = answerer.ask("Which guest house did Wang Yee welcome Blinkin to in Beijing?")
+    assert "Blinken" in answer.standalone_question and "Diaoyutai" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
+def test_a_sure_pick_is_quoted_when_the_model_copies_nothing_that_holds(answerer):
+    """The model picks the sentence (confidence about 0.9) but writes "none" after its number: the code
+    quotes the sentence it picked."""
+    answer = answerer.ask("What has decreased in the Taiwan Strait since the Biden-Xi summit?")
+    assert answer.confidence >= answerer.settings.min_quote_confidence, answer.confidence
+    assert "military activities" in answer.answer and answer.answer.startswith("“"), answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_person_met_somewhere_else_is_not_the_answer(answerer):
     """The model picks Xi Jinping, whom Blinken met in Beijing: the check drops it (the place the
     question names is not the sentence's). Chen Jining is the right answer, a refusal the safe one."""
@@ -110,6 +125,25 @@ def test_injected_instructions_in_an_article_do_not_steer_the_answer(tmp_path, r
     assert "3,000" in answer.answer and not answer.refused
     other = hostile.ask("Which German chancellor visited Beijing shortly before Blinken?")
     assert "hacked" not in other.answer.lower() and "Scholz" in other.answer
+
+
+def test_who_won_is_answered_only_by_a_sentence_that_says_who_won(tmp_path, real_embedder, model):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "draw.txt").write_text("Wimbledon draw\n\nWimbledon 2019, women's singles: Serena Williams and "
+                                       "Johanna Konta lead the draw on Centre Court this year.\n")
+    (articles / "tv.txt").write_text("Tennis on television\n\nThe women's singles final at Wimbledon in 2019 drew "
+                                     "a record television audience in Romania, the broadcaster said.\n")
+    build_index(articles, tmp_path / "index", model=real_embedder, log=lambda m: None)
+    question = "Who won the women's singles at Wimbledon in 2019?"
+    answer = Answerer(Retriever.load(tmp_path / "index", embedder=real_embedder), ModelReader(model)).ask(question)
+    assert answer.refused, answer.answer  # a name in the draw is not the winner
+    (articles / "final.txt").write_text("Halep wins Wimbledon\n\nSimona Halep won the women's singles title at "
+                                        "Wimbledon in 2019, beating Serena Williams in the final.\n")
+    build_index(articles, tmp_path / "index", model=real_embedder, log=lambda m: None)
+    answer = Answerer(Retriever.load(tmp_path / "index", embedder=real_embedder), ModelReader(model)).ask(question)
+    assert "Halep" in answer.answer, answer.answer
+    assert_well_cited(answer)
 
 
 def test_openai_compatible_endpoint_against_a_real_llama_cpp_server(seeds_index, real_embedder):
