@@ -129,8 +129,8 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
         found.append("a bare yes or no")
     elif not words or EMPTY_WORDS_RE.match(words):
         found.append("names no fact, only a passage")
-    elif claim.polarity is None and (set(content_words(words)) <= set(content_words(question))
-                                     or names_the_asked(words, question)):
+    elif claim.polarity is None and not picks_one(words, question) and (
+            set(content_words(words)) <= set(content_words(question)) or names_the_asked(words, question)):
         found.append("repeats the question")
     if found:
         return found
@@ -207,10 +207,45 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
         named = speakers(article.text[s:e], before)
         if named and not any(same_name(speaker, n) for n in named):
             found.append(f"said by {named[0]}, not {speaker}")
+    offered = alternatives(question)
+    if offered and not any(set(terms) & set(search_terms(article.text[s:e])) for terms in offered.values()):
+        found.append(f"the sentence names none of the question's alternatives ({' / '.join(offered)})")
     action = asked_action(question)
     if action and not states_action(article.text[s:e], action):
         found.append(f"the sentence does not say who did it ({action})")
     return found
+
+
+def alternatives(question: str) -> dict[str, list[str]]:
+    """The choices an "A or B?" question offers, each with its own search terms (those the rest of the
+    question does not use): "…aimed at fair competition or at containment?" -> {"fair competition":
+    [fair, competit], "containment": [contain]}. Empty for a question without "or"."""
+    doc = parse(question)
+    choice = next((t for t in doc if t.dep_ == "cc" and t.lower_ == "or"), None)
+    if choice is None:
+        return {}
+    first = choice.head
+    others = [t for t in first.children if t.dep_ == "conj"]
+    if not others:
+        return {}
+    # The first choice is its head word with what modifies it, not the question's subject or auxiliaries:
+    # "stabilizing" in "Is the relationship stabilizing or deteriorating?".
+    kept = [first] + [t for child in first.children if child.dep_ not in ("conj", "cc", "punct")
+                      and (child.i > first.i or child.dep_ in ("amod", "compound", "nummod", "poss", "neg"))
+                      for t in child.subtree]
+    phrases = [" ".join(t.text for t in sorted(kept, key=lambda t: t.i) if not t.is_punct)]
+    phrases += [" ".join(t.text for t in other.subtree if not t.is_punct) for other in others]
+    inside = {t.i for t in kept} | {t.i for other in others for t in other.subtree}
+    rest = set(search_terms(" ".join(t.text for t in doc if t.i not in inside)))
+    offered = {phrase: [w for w in search_terms(phrase) if w not in rest] for phrase in phrases}
+    return offered if all(offered.values()) else {}
+
+
+def picks_one(words: str, question: str) -> bool:
+    """Whether the words choose one of the choices the question offers ("containment" to "...fair
+    competition or containment?"): an answer, though its words are the question's."""
+    terms = set(search_terms(words))
+    return sum(bool(terms & set(offered)) for offered in alternatives(question).values()) == 1
 
 
 def asked_action(question: str) -> str | None:

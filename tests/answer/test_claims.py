@@ -125,6 +125,22 @@ def test_a_reply_that_repeats_a_place_from_the_question_is_no_answer_and_points_
     assert [c.words for c in check([Claim("Cuba", 1)], question, [passage_of(art, art.text)], {"d.txt": art})] == ["Cuba"]
 
 
+def test_a_question_that_offers_choices_is_answered_by_a_sentence_that_names_one():
+    from qa.answer.claims import alternatives
+
+    question = "According to Wang Yi, were the US measures aimed at fair competition or at containment?"
+    assert alternatives(question) == {"at fair competition": ["fair", "competit"], "at containment": ["contain"]}
+    assert alternatives("Is the relationship stabilizing or deteriorating?") == {
+        "stabilizing": ["stabil"], "deteriorating": ["deterior"]}
+    assert alternatives("Who won the final?") == {}
+    art = article("Wang Yi said the negative factors in the relationship are escalating. Wang said the US measures "
+                  "were aimed at containment rather than fair competition.")
+    off, on = art.text.split(". ")[0] + ".", art.text.split(". ")[1]
+    assert problems(Claim("the negative factors", 1), question, passage_of(art, off), art) == [
+        "the sentence names none of the question's alternatives (at fair competition / at containment)"]
+    assert problems(Claim("containment", 1), question, passage_of(art, on), art) == []
+
+
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
     art = article("“China and the United States should be partners rather than rivals,” Xi told Blinken.")
     question = "Did Xi Jinping say the US and China should be rivals?"
