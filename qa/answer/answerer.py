@@ -191,7 +191,7 @@ class Answerer:
         query = standalone(question, history or [])
         frame = self.time_frame(query)
         candidates, articles = self.passages(query, frame)
-        fixed = respelled(query, (f"{a.title}\n{a.text}" for a in articles.values()))
+        fixed = respelled(query, (f"{a.title}\n{a.text}" for _, a in sorted(articles.items())))
         if fixed != query:  # "Blinkin" -> "Blinken": searched again, and the checks compare names as the articles write them
             query = fixed
             candidates, articles = self.passages(query, frame)

@@ -53,7 +53,7 @@ def respelled(question: str, texts: Iterable[str]) -> str:
         close = [w for w in spelled if close_spelling(word.lower(), w)]
         if len(close) != 1:
             return word
-        fixed = spelled[close[0]]
-        return fixed[0].lower() + fixed[1:] if word[0].islower() else fixed  # "chancelor" -> "chancellor"
+        fixed = spelled[close[0]]  # the first letter's case is the asker's: "chancelor" -> "chancellor", "Peple" -> "People"
+        return (fixed[0].upper() if word[0].isupper() else fixed[0].lower()) + fixed[1:]
 
     return WORD_RE.sub(single, joined(question))

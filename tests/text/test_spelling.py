@@ -26,3 +26,10 @@ def test_a_misspelled_word_takes_the_articles_spelling(question, fixed):
 ])
 def test_words_that_are_not_misspellings_of_the_articles_words_stay(question):
     assert respelled(question, ARTICLES) == question
+
+
+def test_the_askers_first_letter_case_is_kept_whichever_article_comes_first():
+    texts = ["the people of Beijing", "the Great Hall of the People"]
+    for order in (texts, texts[::-1]):
+        assert respelled("Where is the Great Hall of the Peple?", order) == "Where is the Great Hall of the People?"
+        assert respelled("Where do the peple live?", order) == "Where do the people live?"
