@@ -142,7 +142,29 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
     if not found and claim.polarity is None:
         missing = missing_kind(question, article, passage.start + span[0], passage.start + span[1])
         found += [missing] if missing else []
+    if not found and claim.polarity is None:
+        doer = other_doer(question, article, passage.start + span[0], passage.start + span[1])
+        found += [f"{doer} did it, not {article.text[passage.start + span[0]:passage.start + span[1]]}"] if doer else []
     return found
+
+
+def other_doer(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "Who won ...?": the one the sentence names as doing it, when the words at article.text[start:end]
+    are not that one ("The Germans won ... since defeating Argentina": "Argentina" did not win)."""
+    action = asked_action(question)
+    if not action:
+        return None
+    s, e = sentence_around(article, start, end)
+    doers = []
+    for verb in parse(article.text[s:e]):
+        if verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX"):
+            doers += [c for c in verb.children if c.dep_ == "nsubj"]
+            doers += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]  # "won by X"
+    doers = [d for d in doers if d.pos_ in ("PROPN", "NOUN")]  # not "who", "he": their referent is elsewhere
+    spans = [(s + d.left_edge.idx, s + d.idx + len(d)) for d in doers]  # the name, not a clause after it
+    if spans and not any(a < end and start < b for a, b in spans):
+        return article.text[spans[0][0]:spans[0][1]]
+    return None
 
 
 def missing_kind(question: str, article: Article, start: int, end: int) -> str | None:

@@ -141,6 +141,19 @@ def test_a_question_that_offers_choices_is_answered_by_a_sentence_that_names_one
     assert problems(Claim("containment", 1), question, passage_of(art, on), art) == []
 
 
+@pytest.mark.parametrize("sentence", ["In 2014 the Germans won the World Cup final, defeating Argentina.",
+                                      "The 2014 World Cup final was won by Germany, who beat Argentina.",
+                                      "Germany won the 2014 World Cup final, while Argentina won the hearts of fans."])
+def test_who_did_it_is_the_one_the_sentence_says_did_it(sentence):
+    art = article(sentence, title="World Cup")
+    question = "Who won the World Cup final in 2014?"
+    if "hearts" not in sentence:  # Argentina won something else there: the words may stand, the sentence decides
+        assert problems(Claim("Argentina", 1), question, passage_of(art, sentence), art)[0].endswith(
+            "did it, not Argentina")
+    winner = "the Germans" if "Germans" in sentence else "Germany"
+    assert problems(Claim(winner, 1), question, passage_of(art, sentence), art) == []
+
+
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
     art = article("“China and the United States should be partners rather than rivals,” Xi told Blinken.")
     question = "Did Xi Jinping say the US and China should be rivals?"
