@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 SIMILARITY = 0.85  # "Blinkin" ~ "Blinken" (0.86), "Shanhai" ~ "Shanghai" (0.93); not "Osama" ~ "Obama" (0.80)
 RARE = 3.0  # Zipf frequency below which a word may be a misspelling ("goverment"), not an English word to keep
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+LETTER = r"[^\W\d_]"  # a letter of any alphabet: "Schrödinger" is one word, not "Schr" and "dinger"
+WORD_RE = re.compile(rf"{LETTER}(?:(?:{LETTER}|['’-])*{LETTER})?")
 
 
 def close_spelling(a: str, b: str) -> bool:
@@ -39,7 +40,7 @@ def respelled(question: str, texts: Iterable[str]) -> str:
         return word.lower() not in spelled and zipf_frequency(word.lower(), "en") < RARE
 
     def joined(text: str) -> str:  # two words the articles write as one ("Tik Tok")
-        words = list(re.finditer(r"[A-Za-z]+", text))
+        words = list(re.finditer(rf"{LETTER}+", text))
         for a, b in zip(words, words[1:]):
             together = (a.group() + b.group()).lower()
             if text[a.end():b.start()] == " " and together in spelled and unknown(a.group()) and unknown(b.group()):

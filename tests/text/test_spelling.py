@@ -33,3 +33,10 @@ def test_the_askers_first_letter_case_is_kept_whichever_article_comes_first():
     for order in (texts, texts[::-1]):
         assert respelled("Where is the Great Hall of the Peple?", order) == "Where is the Great Hall of the People?"
         assert respelled("Where do the peple live?", order) == "Where do the people live?"
+
+
+def test_words_of_other_alphabets_are_whole_words():
+    texts = ["José Miguel Vivanco of Human Rights Watch met Schrödinger's biographer in Zürich."]
+    assert respelled("Who is José Miguel Vivanko?", texts) == "Who is José Miguel Vivanco?"
+    assert respelled("What did Schrödinger's biographer say in Zürich?", texts) == (
+        "What did Schrödinger's biographer say in Zürich?")
