@@ -2,9 +2,10 @@
 
 A draft is "[n] words" (or "words [n]"). The words must be copied from passage n (or, found in another passage,
 they are cited there instead); a reply that only names a passage, repeats the question or is a
-bare yes/no fails; numbers the question asks about must be in the cited article; and "what did X
-say" is answered only from a sentence whose speaker is X. The answer is then built by code around
-the checked words and the verbatim sentence that holds them.
+bare yes/no fails; numbers the question asks about must be in the cited article; "what did X
+say" is answered only from a sentence whose speaker is X, "who won" only from one that says who
+won, and "A or B?" only from one that names A or B. The answer is then built by code around the
+checked words and the verbatim sentence that holds them.
 """
 
 from __future__ import annotations

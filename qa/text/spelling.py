@@ -33,7 +33,7 @@ def respelled(question: str, texts: Iterable[str]) -> str:
     spelled: dict[str, str] = {}  # lower case -> as the articles write it
     for text in texts:
         for word in WORD_RE.findall(text):
-            for form in {word, re.split(r"['’]", word)[0]}:  # "government's" also as "government"
+            for form in (word, re.split(r"['’]", word)[0]):  # "government's" also as "government"
                 spelled.setdefault(form.lower(), form)
 
     def unknown(word: str) -> bool:
