@@ -287,7 +287,7 @@ def asked_action(question: str) -> str | None:
 def states_action(sentence: str, lemma: str) -> bool:
     """Whether the sentence uses the verb in any form: "won", "winning", "winner" for "win"; "invitation" for
     "invite" (their stems)."""
-    stem = search_terms(lemma)[0] if search_terms(lemma) else lemma
+    stem = (search_terms(lemma) or [lemma])[0]
     return any(t.lemma_.lower() == lemma or any(w.startswith(stem) for w in search_terms(t.text)) for t in parse(sentence))
 
 

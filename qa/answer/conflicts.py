@@ -44,15 +44,19 @@ def outlet_of(source: str) -> str | None:
     return source
 
 
+def value_parts(text: str) -> tuple[set[str], set[str]]:
+    """The numbers and the words of a value: "September 20th" -> {"20"}, {"september"}."""
+    return numbers(text), {w for w in content_words(text) if w.isalpha()}
+
+
 def same_value(a: str, b: str) -> bool:
     """Whether two values can both be true of one fact: equal, or one more precise than the other
     ("Tampa" ~ "Tampa, Florida"; "2012" ~ "May 15, 2012"; "$10.4 billion" ~ "10.4 billion")."""
     wa, wb = content_words(a), content_words(b)
     if not wa or not wb:
         return False
-    na, nb = numbers(a), numbers(b)
+    (na, aa), (nb, ab) = value_parts(a), value_parts(b)
     if na and nb:  # the numbers, and the words beside them ("May 5, 2020" is not "5 January 2020")
-        aa, ab = {w for w in wa if w.isalpha()}, {w for w in wb if w.isalpha()}
         return (na <= nb or nb <= na) and (aa <= ab or ab <= aa)
     sa, sb = " ".join(wa), " ".join(wb)
     return sa in sb or sb in sa or SequenceMatcher(a=sa, b=sb).ratio() >= 0.85  # "Christophe" ~ "Cristophe"
@@ -139,11 +143,6 @@ def entity_value(value: str, value_sentence: str, other: str, question: str) -> 
     if not (numbers(found[0]) or any(w in AMOUNT_WORDS for w in content_words(found[0]))):
         return None
     return found[0]
-
-
-def value_parts(text: str) -> tuple[set[str], set[str]]:
-    """The numbers and the words of a value: "September 20th" -> {"20"}, {"september"}."""
-    return numbers(text), {w for w in content_words(text) if w.isalpha()}
 
 
 def stated_value(value: str, sentence: str) -> str | None:
