@@ -245,25 +245,34 @@ def lite_problem(path: Path, error: BaseException | None) -> str:
     return f"Milvus Lite cannot open it ({describe_error(error) if error else 'see the log above'})"
 
 
-_sidecars_healed = False
+_milvus_lite_mended = False
 
 
-def heal_index_sidecars() -> None:
+def mend_milvus_lite() -> None:
+    """Mend two ways a process killed mid-write leaves an embedded Milvus Lite database (3.2.2) that
+    the next process reads wrong; the engine runs in the process that opens the .db, so mending this
+    process's copy covers every .db it opens. Another Milvus Lite layout is left as it is."""
+    global _milvus_lite_mended
+    if _milvus_lite_mended:
+        return
+    _milvus_lite_mended = True
+    try:
+        from milvus_lite.engine import collection, recovery
+        from milvus_lite.storage.segment import Segment
+    except ImportError:
+        return
+    if all(hasattr(Segment, name) for name in ("build_or_load_index", "build_or_load_scalar_index",
+                                               "index_file_path")):
+        rebuild_unreadable_index_sidecars(Segment)
+    if callable(getattr(collection, "execute_recovery", None)) and callable(
+            getattr(recovery, "replay_wal_operations", None)):
+        replay_only_unflushed_wal_rows(collection, recovery)
+
+
+def rebuild_unreadable_index_sidecars(Segment) -> None:
     """Milvus Lite writes a segment's index sidecar (.idx, .sidx) in place, so a process killed while it
     was writing one leaves a cut-short file, and every later load of the database fails on it. Sidecars
     are derived from the segment's own data: one that cannot be read is deleted and built again."""
-    global _sidecars_healed
-    if _sidecars_healed:
-        return
-
-    _sidecars_healed = True
-    try:
-        from milvus_lite.storage.segment import Segment
-    except ImportError:  # another Milvus Lite layout: it opens as it is
-        return
-    if not all(hasattr(Segment, name) for name in ("build_or_load_index", "build_or_load_scalar_index",
-                                                   "index_file_path")):
-        return
 
     def healing(method, scalar: bool):
         def build_or_load(self, spec, index_dir, *args):
@@ -272,7 +281,7 @@ def heal_index_sidecars() -> None:
                 try:
                     return method(self, spec, index_dir, *args)
                 except Exception:  # noqa: BLE001 - any reading error: the file is rebuilt from the data
-                    logging.getLogger(__name__).warning("rebuilding the unreadable Milvus Lite index %s", path)
+                    log.warning("rebuilding the unreadable Milvus Lite index %s", path)
                     os.remove(path)
             return method(self, spec, index_dir, *args)
 
@@ -280,6 +289,40 @@ def heal_index_sidecars() -> None:
 
     Segment.build_or_load_index = healing(Segment.build_or_load_index, scalar=False)
     Segment.build_or_load_scalar_index = healing(Segment.build_or_load_scalar_index, scalar=True)
+
+
+def replay_only_unflushed_wal_rows(collection, recovery) -> None:
+    """A flush writes the rows to a segment, then the manifest (with the last sequence number it
+    holds), then deletes the write-ahead log. A kill between the last two leaves the log, and the next
+    open replays its rows beside the same rows in the segment, with equal sequence numbers, so every
+    query returns them twice (an article listed twice, a chunk counted twice). Replay skips the rows
+    the manifest already holds."""
+    import pyarrow.compute as pc
+
+    replay_all, recover = recovery.replay_wal_operations, collection.execute_recovery
+    flushed = threading.local()
+
+    def replay_unflushed(wal_dir, wal_number, pk_field):
+        last = getattr(flushed, "seq", None)
+        for op in replay_all(wal_dir, wal_number, pk_field):
+            if last is None:
+                yield op
+                continue
+            newer = pc.greater(op.batch.column("_seq"), last)
+            if pc.all(newer).as_py():
+                yield op
+            elif pc.any(newer).as_py():
+                yield type(op)(partition=op.partition, batch=op.batch.filter(newer))
+
+    def execute_recovery(data_dir, schema, manifest):
+        flushed.seq = int(manifest.current_seq)
+        try:
+            return recover(data_dir=data_dir, schema=schema, manifest=manifest)
+        finally:
+            flushed.seq = None
+
+    recovery.replay_wal_operations = replay_unflushed
+    collection.execute_recovery = execute_recovery
 
 
 def connect(target: Target):
@@ -296,7 +339,7 @@ def connect(target: Target):
         keep = _KeepError()
         if target.path is not None:
             require("milvus_lite", "milvus")
-            heal_index_sidecars()
+            mend_milvus_lite()
             if target.path.exists() and not target.path.is_dir():
                 raise IndexFolderError(f"{target.uri}: not a Milvus Lite database (Milvus Lite 3 keeps a .db as a "
                                        "folder; a single-file .db from Milvus Lite 2.x does not open in 3.x)")
