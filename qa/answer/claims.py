@@ -31,6 +31,9 @@ SPEECH_QUESTION_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(
                                 re.IGNORECASE)
 MAX_QUOTE_WORDS = 60
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Entities that are names (of people, bodies, places, events, prizes, works): a reply that shares one's word
+# with a name in the question repeats it ("Brandon Maxwell" to "the Maxwell Award").
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "FAC", "LOC"}
 # The question's own wh-phrase, at its start ("In what year ...", "How many ..."), and the entity labels
 # (spaCy's OntoNotes set) an answer to it must carry. "Who" is left out: news answers to it are as
 # often a description ("a 24-year-old man") as a name.
@@ -199,7 +202,7 @@ def names_the_asked(words: str, question: str) -> bool:
     if len(words.split()) > 4 or not words[:1].isupper():
         return False
     asked = entities(question)
-    return (any(same_name(words, name) for name, label in asked if label in ("PERSON", "ORG", "GPE", "NORP"))
+    return (any(same_name(words, name) for name, label in asked if label in NAME_LABELS)
             or any(same_place(words, name) for name, label in asked if label in ("GPE", "NORP")))
 
 

@@ -125,6 +125,13 @@ def test_a_reply_that_repeats_a_place_from_the_question_is_no_answer_and_points_
     assert [c.words for c in check([Claim("Cuba", 1)], question, [passage_of(art, art.text)], {"d.txt": art})] == ["Cuba"]
 
 
+def test_a_name_that_shares_a_word_with_the_prize_asked_about_is_no_answer():
+    art = article("2019 CFDA Awards winners: Brandon Maxwell, Rick Owens take top honors.", title="Fashion awards")
+    question = "Who is the Maxwell Award winner in 2019?"
+    assert problems(Claim("Brandon Maxwell", 1), question, passage_of(art, art.text), art) == ["repeats the question"]
+    assert problems(Claim("Rick Owens", 1), question, passage_of(art, art.text), art) == []
+
+
 def test_a_question_that_offers_choices_is_answered_by_a_sentence_that_names_one():
     from qa.answer.claims import alternatives
 
