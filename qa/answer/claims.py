@@ -18,7 +18,7 @@ from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, sa
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms
 from .citations import MARKER_RE, cited_numbers
-from .passages import weighted_share
+from .passages import NAME_LABELS, weighted_share
 
 YES_NO_RE = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|"
                        r"might|must)\b", re.IGNORECASE)
@@ -31,9 +31,6 @@ SPEECH_QUESTION_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(
                                 re.IGNORECASE)
 MAX_QUOTE_WORDS = 60
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-# Entities that are names (of people, bodies, places, events, prizes, works): a reply that shares one's word
-# with a name in the question repeats it ("Brandon Maxwell" to "the Maxwell Award").
-NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "FAC", "LOC"}
 # The question's own wh-phrase, at its start ("In what year ...", "How many ..."), and the entity labels
 # (spaCy's OntoNotes set) an answer to it must carry. "Who" is left out: news answers to it are as
 # often a description ("a 24-year-old man") as a name.
@@ -198,7 +195,8 @@ def standalone_numbers(text: str) -> set[str]:
 
 def names_the_asked(words: str, question: str) -> bool:
     """Whether a short answer that is a name is one the question itself gives ("Antony Blinken" to
-    "Who did Blinken meet?"; "China" to "...Chinese intelligence...")."""
+    "Who did Blinken meet?"; "China" to "...Chinese intelligence..."; "Brandon Maxwell" to "the Maxwell
+    Award")."""
     if len(words.split()) > 4 or not words[:1].isupper():
         return False
     asked = entities(question)
