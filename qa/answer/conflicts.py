@@ -17,7 +17,7 @@ from ..ingest.clean import host_of
 from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, word_weight
 from ..text.sentences import split_sentences
-from .claims import Checked, context_problems, words_in
+from .claims import Checked, context_problems, whole_entity, words_in
 from ..text.terms import search_terms
 from .passages import answer_type
 
@@ -109,7 +109,15 @@ def aligned_value(value: str, sentence: str, other: str) -> str | None:
             mapped += list(range(j1, j2))
     if not changed or not mapped:
         return None
-    return value_text(" ".join(b[min(mapped):max(mapped) + 1]))
+    words = b[min(mapped):max(mapped) + 1]
+    while len(words) > 1 and words[0].isalpha() and not search_terms(words[0]):  # "On April 9" for "In 2015"
+        words = words[1:]
+    found = value_text(" ".join(words))
+    span = words_in(found, other) if found else None
+    if span is None:
+        return found
+    whole = whole_entity(other, 0, len(other), *span)  # "9, 2005" where "April 9, 2005" differs in its day
+    return value_text(other[whole[0]:whole[1]]) if whole != span else found
 
 
 def value_text(text: str) -> str | None:

@@ -99,6 +99,16 @@ def test_a_date_written_another_way_in_a_copy_is_read_whole():
     assert [o.words for o in other_values(checked, question, passages, articles, min_score=0)] == ["May 5, 2020"]
 
 
+def test_a_copy_that_differs_in_part_of_a_date_gives_the_whole_date():
+    answer = "It was published in Japan by Nintendo on April 29, 2015."
+    copy = "It was published in Japan by Nintendo on April 9, 2005."
+    assert aligned_value("2015", answer, copy) == "April 9, 2005"  # not "9, 2005": only the day and year differ
+    assert aligned_value("2015", "In 2015 when the game first came out, I was a student.",
+                         "On April 9, 2005 when the game first came out, I was a student.") == "April 9, 2005"
+    assert aligned_value("Joe Biden", "Joe Biden won the 2020 election.", "Donald Trump won the 2020 election.") \
+        == "Donald Trump"
+
+
 def test_a_copy_of_a_source_that_agrees_in_other_words_is_read_against_it():
     # The answer's sentence is no copy of the two reports; the first states its value more precisely, and the
     # second is a copy of the first with another date.
