@@ -425,7 +425,8 @@ def denial_of(question: str, passages: list[Passage], articles: dict[str, Articl
 def pointed(n: int, question: str, passages: list[Passage], articles: dict[str, Article]) -> Checked | None:
     """The sentence of passage n, quoted whole, for a reader that pointed at it without copying words
     ("[3]"), when nothing rules it out: another speaker, place or year than the question's, or no
-    words of the kind the question asks for (a number for "how many", a place for "where")."""
+    words of the kind the question asks for (a number for "how many", a place for "where"), or none of the
+    question's words at all."""
     if not 1 <= n <= len(passages):
         return None
     passage = passages[n - 1]
@@ -433,6 +434,9 @@ def pointed(n: int, question: str, passages: list[Passage], articles: dict[str, 
     start, end = passage.focus_start, passage.focus_end
     if context_problems(question, passage, article, start) or missing_kind(question, article, start, end):
         return None
+    asked = set(search_terms(" ".join(w for w in content_words(question) if w.isalpha())))
+    if asked and not asked & set(search_terms(passage.text)):
+        return None  # "Jan 2, 2020 ..." names nothing the question asks about
     return Checked("", n, None, start, end, article.text[start:end])
 
 

@@ -252,3 +252,9 @@ def test_a_sentence_pointed_at_without_words_is_quoted_only_when_nothing_rules_i
     assert pointed(1, "How many people did Wang Yi welcome?", [wang, xi], articles) is None  # no number in it
     assert pointed(2, "What did Chen Jining say to Blinken?", [wang, xi], articles) is None  # Chen is not there
     assert pointed(3, "Where did Wang Yi welcome Blinken?", [wang, xi], articles) is None  # no passage 3
+    dated = article("Jan 2, 2020 ... Tickets sold out within the hour.", "dated.txt", title="Events")
+    header = passage_of(dated, dated.text)
+    question = "When did the Golden Globe Awards take place?"
+    assert pointed(1, question, [header], {"dated.txt": dated}) is None  # a date, about nothing the question names
+    globes = article("The Golden Globe Awards took place on Jan 5, 2020.", "globes.txt", title="Events")
+    assert pointed(1, question, [passage_of(globes, globes.text)], {"globes.txt": globes}) is not None
