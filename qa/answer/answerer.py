@@ -53,8 +53,9 @@ class AnswerSettings:
     # in benchmarks/README.md); 0.2 keeps plainly stated facts in the bundled articles answered, whose
     # long, overlapping reports split the model's probabilities more than NewsQA's do.
     min_confidence: float = 0.2
-    # A pick at least this sure whose reply copied nothing that holds is answered with its sentence quoted.
-    # On the benchmark sets such quotes were right 12 times and wrong 6 above 0.5, and mostly wrong below 0.3.
+    # A pick at least this sure whose reply copied nothing that holds ("[3]", "[1] none") is answered with its
+    # sentence quoted. On the benchmark sets such quotes were right 12 times and wrong 6 above 0.5, and mostly
+    # wrong below 0.3. (A model that shows no probabilities has its bare "[n]" quoted.)
     min_quote_confidence: float = 0.5
     conflict_margin: float = 1.5  # other sources' sentences within this of the best are read for disagreement
     max_tokens: int = 32  # "[n]" and the answering words; a reply ends with its first line
@@ -244,12 +245,14 @@ class Answerer:
             claims = parse_draft(draft, query)
             checked = check(claims, query, shown, articles)
             number = decisions[-1].passage if decisions else bare_number(draft)
-            pointing = (EMPTY_WORDS_RE.match(MARKER_RE.sub("", draft))
-                        or (decisions and decisions[-1].confidence >= self.settings.min_quote_confidence))
+            if decisions:
+                pointing = decisions[-1].confidence >= self.settings.min_quote_confidence
+            else:
+                pointing = bool(EMPTY_WORDS_RE.match(MARKER_RE.sub("", draft)))
             if not checked and number and pointing and not is_yes_no(query):
-                # A reply that is only a number ("[3]"), or a very sure pick whose words did not hold
-                # ("[1] none", a number written "45" for "45th"): the sentence itself, quoted, is the
-                # answer when nothing rules it out.
+                # A very sure pick whose reply copied nothing that holds ("[3]", "[1] none", a number
+                # written "45" for "45th"), or a bare "[n]" from a model without probabilities: the
+                # sentence itself, quoted, is the answer when nothing rules it out.
                 checked = [c for c in [pointed(number, query, shown, articles)] if c]
             if checked:
                 checked[0].passage += offset  # numbered among all candidates from here on

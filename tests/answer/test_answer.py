@@ -197,7 +197,10 @@ def test_a_sure_pick_with_no_words_is_answered_with_its_sentence_quoted(retrieve
     answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]", probabilities=sure)), OPEN).ask(question)
     assert not answer.refused and answer.answer.startswith("“") and "Olaf Scholz" in answer.answer
     assert answer.answer.endswith("[1]") and "Olaf Scholz" in answer.citations[0].text
-    own = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]")), OPEN).ask(question)  # no probabilities
+    # Below min_quote_confidence a bare number is not quoted either: a quote needs a sure pick.
+    strict = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), min_quote_confidence=1.0)
+    assert Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]", probabilities=sure)), strict).ask(question).refused
+    own = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]")), strict).ask(question)  # no probabilities
     assert not own.refused and "Olaf Scholz" in own.answer and own.confidence is None  # its own pick, quoted
     named = Answerer(retriever, ModelReader(ScriptedModel(f"Passage [{n}]")), OPEN)  # names a passage, no pick
     assert named.ask(question).refused
