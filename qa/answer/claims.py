@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, speakers, word_weight
 from ..text.sentences import split_sentences
-from ..text.terms import search_terms
+from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
 from .passages import NAME_LABELS, weighted_share
 
@@ -434,8 +434,8 @@ def pointed(n: int, question: str, passages: list[Passage], articles: dict[str, 
     start, end = passage.focus_start, passage.focus_end
     if context_problems(question, passage, article, start) or missing_kind(question, article, start, end):
         return None
-    asked = set(search_terms(" ".join(w for w in content_words(question) if w.isalpha())))
-    if asked and not asked & set(search_terms(passage.text)):
+    asked = " ".join(w for w in content_words(question) if w.isalpha())  # its words, not its numbers
+    if search_terms(asked) and not term_overlap(asked, passage.text):
         return None  # "Jan 2, 2020 ..." names nothing the question asks about
     return Checked("", n, None, start, end, article.text[start:end])
 
