@@ -24,7 +24,8 @@ from ..text.nlp import PRONOUNS, content_words
 from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
-from .claims import EMPTY_WORDS_RE, Checked, check, context_problems, is_yes_no, parse_draft, pointed, statement, trimmed
+from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, is_yes_no, names_a_doer, parse_draft, pointed,
+                     statement, trimmed)
 from .conflicts import copies, disagreement_note, other_values
 from .followup import standalone
 from .models import Pick
@@ -271,7 +272,8 @@ class Answerer:
         """The best passage quoted, when nothing in it rules it out (another speaker, another year)."""
         passage = passages[0]
         article = articles[passage.doc_id]
-        if context_problems(query, passage, article, passage.focus_start):
+        if context_problems(query, passage, article, passage.focus_start) \
+                or not names_a_doer(query, article, passage.focus_start, passage.focus_end):
             return None
         focus = article.text[passage.focus_start:passage.focus_end]
         text = f"{EXTRACT_LEAD} “{trimmed(focus)}” [1]"

@@ -4,8 +4,9 @@ A draft is "[n] words" (or "words [n]"). The words must be copied from passage n
 they are cited there instead); a reply that only names a passage, repeats the question or is a
 bare yes/no fails; numbers the question asks about must be in the cited article; "what did X
 say" is answered only from a sentence whose speaker is X, "who won" only from one that says who
-won, and "A or B?" only from one that names A or B. The answer is then built by code around the
-checked words and the verbatim sentence that holds them.
+won and ties the answer to the winning, "who is the ambassador" only from one that names the role,
+"A or B?" only from one that names A or B, and a date is no answer where no time is asked. The
+answer is then built by code around the checked words and the verbatim sentence that holds them.
 """
 
 from __future__ import annotations
@@ -141,12 +142,23 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
         return found
     found = context_problems(question, passage, article, passage.start + span[0])
     if not found and claim.polarity is None:
-        missing = missing_kind(question, article, passage.start + span[0], passage.start + span[1])
-        found += [missing] if missing else []
-    if not found and claim.polarity is None:
-        doer = other_doer(question, article, passage.start + span[0], passage.start + span[1])
-        found += [f"{doer} did it, not {article.text[passage.start + span[0]:passage.start + span[1]]}"] if doer else []
+        found = word_problems(question, article, passage.start + span[0], passage.start + span[1])
     return found
+
+
+def word_problems(question: str, article: Article, start: int, end: int) -> list[str]:
+    """Why the words at article.text[start:end], in a sentence that may answer the question, are not its
+    answer: a date where no time is asked, not the kind of thing asked for, not the one who did it."""
+    words = article.text[start:end]
+    if only_a_date(article, start, end) and not asks_time(question):
+        return [f"{words} is a date, and the question asks for no time"]
+    missing = missing_kind(question, article, start, end)
+    if missing:
+        return [missing]
+    doer = other_doer(question, article, start, end)
+    if doer:
+        return [f"{doer} did it, not {words}"]
+    return [] if does_it(question, article, start, end) else [f"the sentence does not say {words} did it"]
 
 
 def other_doer(question: str, article: Article, start: int, end: int) -> str | None:
@@ -156,16 +168,71 @@ def other_doer(question: str, article: Article, start: int, end: int) -> str | N
     if not action:
         return None
     s, e = sentence_around(article, start, end)
-    doers = []
-    for verb in parse(article.text[s:e]):
-        if verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX"):
-            doers += [c for c in verb.children if c.dep_ == "nsubj"]
-            doers += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]  # "won by X"
-    doers = [d for d in doers if d.pos_ in ("PROPN", "NOUN")]  # not "who", "he": their referent is elsewhere
-    spans = [(s + d.left_edge.idx, s + d.idx + len(d)) for d in doers]  # the name, not a clause after it
+    spans = [(s + a, s + b) for a, b in doer_spans(article.text[s:e], action)]
     if spans and not any(a < end and start < b for a, b in spans):
         return article.text[spans[0][0]:spans[0][1]]
     return None
+
+
+def doer_spans(sentence: str, action: str) -> list[tuple[int, int]]:
+    """Where the sentence names the subject of the verb ("The Germans won", "won by Germany"): a name or a
+    noun ("Lavau's family began searching"), not "who" or "he", whose referent is elsewhere."""
+    doers = []
+    for verb in parse(sentence):
+        if verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX"):
+            doers += [c for c in verb.children if c.dep_ == "nsubj"]
+            doers += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]  # "won by X"
+            if verb.dep_ == "xcomp":  # "X began searching": X searched
+                doers += [c for c in verb.head.children if c.dep_ == "nsubj"]
+    return [(d.left_edge.idx, d.idx + len(d)) for d in doers if d.pos_ in ("PROPN", "NOUN")]  # the name, not a clause after it
+
+
+TIED_STEPS = 3  # most steps in the sentence's parse from the words to the asked verb ("Murray" in "By winning ..., Murray became")
+
+
+def does_it(question: str, article: Article, start: int, end: int) -> bool:
+    """For "Who won ...?": whether the sentence ties the words at article.text[start:end] to the winning
+    (within a few steps of its parse), not only names them beside it ("between Trump and Biden ...
+    who is winning")."""
+    action = asked_action(question)
+    if not action:
+        return True
+    s, e = sentence_around(article, start, end)
+    doc = parse(article.text[s:e])
+    span = [t for t in doc if s + t.idx < end and start < s + t.idx + len(t)]
+    acts = action_tokens(doc, action)
+    if not span or not acts:
+        return True
+
+    def path(t):
+        chain = [t.i]
+        while doc[chain[-1]].head.i != chain[-1]:
+            chain.append(doc[chain[-1]].head.i)
+        return chain
+
+    def distance(a, b):
+        pa, pb = path(a), path(b)
+        common = next((x for x in pa if x in pb), None)
+        return pa.index(common) + pb.index(common) if common is not None else 99
+
+    return min(distance(a, b) for a in span for b in acts) <= TIED_STEPS
+
+
+DOER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+
+
+def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
+    """For "Who won ...?": whether the sentence at article.text[start:end], quoted whole, names someone
+    (not named in the question) that it ties to the winning."""
+    action = asked_action(question)
+    if not action:
+        return True
+    if doer_spans(article.text[start:end], action):
+        return True
+    asked = [name for name, _ in entities(question)]
+    return any(label in DOER_LABELS and not any(same_name(name, a) for a in asked)
+               and does_it(question, article, start + at, start + at + len(name))
+               for name, label, at in ((e.text, e.label_, e.start_char) for e in parse(article.text[start:end]).ents))
 
 
 def missing_kind(question: str, article: Article, start: int, end: int) -> str | None:
@@ -237,7 +304,28 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     action = asked_action(question)
     if action and not states_action(article.text[s:e], action):
         found.append(f"the sentence does not say who did it ({action})")
+    role = asked_role(question)
+    if role and not names_role(role, window):
+        found.append(f"the passage names no {role}")
     return found
+
+
+def names_role(role: str, text: str) -> bool:
+    """Whether text names the role, or the doing it is named for: "director" ~ "directed", "winner" ~ "won"."""
+    base = re.sub(r"(\w)\1$", r"\1", role.lower()[:-2]) if re.search(r"\w\w\w(?:er|or)$", role.lower()) else ""
+    wanted = set(search_terms(role)) | (set(search_terms(f"{base} {base}e")) if base else set())
+    found = set(search_terms(text)) | set(search_terms(" ".join(t.lemma_ for t in parse(text))))
+    return bool(wanted & found)
+
+
+def asked_role(question: str) -> str | None:
+    """The role a "Who is the ROLE ...?" question asks about: "ambassador" in "Who is the US ambassador to
+    China?"."""
+    doc = parse(question)
+    if len(doc) < 3 or doc[0].lower_ != "who" or doc[0].head.lemma_ != "be":
+        return None
+    nouns = [t for t in doc[0].head.children if t.i > 0 and t.dep_ in ("nsubj", "attr") and t.pos_ == "NOUN"]
+    return nouns[0].text if nouns else None
 
 
 def alternatives(question: str) -> dict[str, list[str]]:
@@ -288,8 +376,13 @@ def asked_action(question: str) -> str | None:
 def states_action(sentence: str, lemma: str) -> bool:
     """Whether the sentence uses the verb in any form: "won", "winning", "winner" for "win"; "invitation" for
     "invite" (their stems)."""
+    return bool(action_tokens(parse(sentence), lemma))
+
+
+def action_tokens(doc, lemma: str) -> list:
+    """The tokens of a parsed sentence that use the verb in any form (see states_action)."""
     stem = (search_terms(lemma) or [lemma])[0]
-    return any(t.lemma_.lower() == lemma or any(w.startswith(stem) for w in search_terms(t.text)) for t in parse(sentence))
+    return [t for t in doc if t.lemma_.lower() == lemma or any(w.startswith(stem) for w in search_terms(t.text))]
 
 
 def located_in(place: str, question: str) -> bool:
@@ -338,11 +431,22 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
     for claim in claims:
         order = [claim.passage] if 1 <= claim.passage <= len(passages) else []
         order += [n for n in range(1, len(passages) + 1) if n not in order]
+        refuted = False  # copied from a sentence that says something else of those words
         for n in order:
             passage = passages[n - 1]
             article = articles[passage.doc_id]
             if problems(claim, question, passage, article):
-                continue
+                span = words_in(claim.words, passage.text)
+                start, end = (passage.start + span[0], passage.start + span[1]) if span else (0, 0)
+                if not span or claim.polarity or context_problems(question, passage, article, start) \
+                        or not word_problems(question, article, start, end):
+                    continue
+                refuted = True  # the sentence may answer, but not with these words
+                # "Argentina" to "Who won?" from "The Germans won ... since defeating Argentina": the Germans.
+                doer = other_doer(question, article, start, end)
+                if not doer or problems(Claim(doer, n), question, passage, article):
+                    continue
+                claim = Claim(doer, n)
             span = words_in(claim.words, passage.text)
             start, end = passage.start + span[0], passage.start + span[1]
             s, e = sentence_around(article, start, end)
@@ -351,7 +455,8 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             kept.append(Checked(article.text[start:end], n, polarity, s, e, article.text[s:e]))
             break
         else:
-            drawn = drawn_on(claim, question, passages, articles, order)
+            # A sentence that holds the words but says something else of them is not quoted in their place.
+            drawn = None if refuted else drawn_on(claim, question, passages, articles, order)
             if drawn is None and claim.polarity:
                 drawn = denial_of(question, passages, articles, order)
             if drawn is not None:
@@ -393,7 +498,8 @@ def drawn_on(claim: Claim, question: str, passages: list[Passage], articles: dic
             if sum(word_weight(w) for w in words if w in present) / total < DRAWN_ON:
                 continue
             start = passage.start + s
-            if context_problems(question, passage, article, start):
+            if context_problems(question, passage, article, start) or \
+                    not names_a_doer(question, article, start, passage.start + e):
                 continue
             polarity = decided_polarity(question, passage.text[s:e], claim.polarity) if claim.polarity else None
             return Checked("", n, polarity, start, passage.start + e, passage.text[s:e])
@@ -432,12 +538,30 @@ def pointed(n: int, question: str, passages: list[Passage], articles: dict[str, 
     passage = passages[n - 1]
     article = articles[passage.doc_id]
     start, end = passage.focus_start, passage.focus_end
-    if context_problems(question, passage, article, start) or missing_kind(question, article, start, end):
+    if context_problems(question, passage, article, start) or missing_kind(question, article, start, end) \
+            or not names_a_doer(question, article, start, end):
         return None
     asked = " ".join(w for w in content_words(question) if w.isalpha())  # its words, not its numbers
     if search_terms(asked) and not term_overlap(asked, passage.text):
         return None  # "Jan 2, 2020 ..." names nothing the question asks about
     return Checked("", n, None, start, end, article.text[start:end])
+
+
+TIME_WORDS_RE = re.compile(r"\b(when|year|years|date|dates|day|days|month|months|time|times|age|old|long|decade|"
+                           r"century|week|weeks|period|season|era|hour|hours|since|until|ago|anniversary)\b",
+                           re.IGNORECASE)
+
+
+def asks_time(question: str) -> bool:
+    """Whether the question asks for a time or speaks of one ("when", "what year", "how long", "since")."""
+    return bool(TIME_WORDS_RE.search(question))
+
+
+def only_a_date(article: Article, start: int, end: int) -> bool:
+    """Whether article.text[start:end] is nothing but a date or time ("23, 2019", "last week")."""
+    s, e = sentence_around(article, start, end)
+    return any(ent.label_ in ("DATE", "TIME") and s + ent.start_char <= start and end <= s + ent.end_char
+               for ent in parse(article.text[s:e]).ents)
 
 
 def first_problems(claims: list[Claim], question: str, passages: list[Passage],

@@ -134,6 +134,8 @@ def test_who_won_is_answered_only_by_a_sentence_that_says_who_won(tmp_path, real
                                        "Johanna Konta lead the draw on Centre Court this year.\n")
     (articles / "tv.txt").write_text("Tennis on television\n\nThe women's singles final at Wimbledon in 2019 drew "
                                      "a record television audience in Romania, the broadcaster said.\n")
+    (articles / "live.txt").write_text("Live scores\n\nResults of the 2019 Wimbledon women's singles final between "
+                                       "Serena Williams and Simona Halep, and who is winning each set.\n")
     build_index(articles, tmp_path / "index", model=real_embedder, log=lambda m: None)
     question = "Who won the women's singles at Wimbledon in 2019?"
     answer = Answerer(Retriever.load(tmp_path / "index", embedder=real_embedder), ModelReader(model)).ask(question)
@@ -198,4 +200,10 @@ def test_the_model_shows_its_probabilities_for_each_passage_and_goes_on_from_the
 
 def test_a_question_only_loosely_related_passages_touch_is_refused(answerer):
     answer = answerer.ask("Who won the 2022 Nobel Peace Prize?")
+    assert answer.refused and answer.citations == [], answer.answer
+
+
+def test_who_is_a_role_no_article_names_is_refused(answerer):
+    """The articles name Blinken as Secretary of State, never a US ambassador to China."""
+    answer = answerer.ask("Who is the US ambassador to China?")
     assert answer.refused and answer.citations == [], answer.answer

@@ -258,3 +258,74 @@ def test_a_sentence_pointed_at_without_words_is_quoted_only_when_nothing_rules_i
     assert pointed(1, question, [header], {"dated.txt": dated}) is None  # a date, about nothing the question names
     globes = article("The Golden Globe Awards took place on Jan 5, 2020.", "globes.txt", title="Events")
     assert pointed(1, question, [passage_of(globes, globes.text)], {"globes.txt": globes}) is not None
+
+
+@pytest.mark.parametrize("sentence,holds", [
+    ("Andy Murray won the men's singles title at Wimbledon in 2013.", True),
+    ("By winning the 2013 Wimbledon Championships, Andy Murray became the first British man since 1936 to do so.", True),
+    ("Results of the 2013 Wimbledon final between Andy Murray and Novak Djokovic, and who is winning the crowd.", False),
+    ("As of 2013, the player with the most wins at Wimbledon was Andy Murray.", False),
+])
+def test_who_did_it_is_answered_only_by_words_the_sentence_ties_to_the_doing(sentence, holds):
+    art = article(sentence, title="Tennis")
+    found = problems(Claim("Andy Murray", 1), "Who won the men's singles at Wimbledon in 2013?",
+                     passage_of(art, sentence), art)
+    assert (found == []) == holds, found
+    assert holds or found == ["the sentence does not say Andy Murray did it"]
+
+
+def test_words_refuted_by_their_own_sentence_are_not_quoted_in_their_place_but_the_doer_is_named():
+    tie = article("Results of the 2013 Wimbledon final between Andy Murray and Novak Djokovic, and who is winning "
+                  "the crowd.", title="Tennis")
+    question = "Who won the men's singles at Wimbledon in 2013?"
+    # Without the check, the reply's words would point drawn_on at this very sentence and quote it whole.
+    assert check([Claim("Andy Murray", 1)], question, [passage_of(tie, tie.text)], {"d.txt": tie}) == []
+    final = article("In 2014 the Germans won the World Cup final, defeating Argentina.", title="World Cup")
+    kept = check([Claim("Argentina", 1)], "Who won the World Cup final in 2014?", [passage_of(final, final.text)],
+                 {"d.txt": final})
+    assert [(c.words, c.passage) for c in kept] == [("the Germans", 1)]
+
+
+def test_a_date_is_no_answer_to_a_question_that_asks_for_no_time():
+    art = article("Oct. 23, 2019 -- Tesla has released its financial results for the third quarter of 2019.",
+                  title="Tesla results")
+    found = problems(Claim("23, 2019", 1), "What was Tesla's revenue in the third quarter of 2019?",
+                     passage_of(art, art.text), art)
+    assert found and found[0].endswith("is a date, and the question asks for no time")
+    assert check([Claim("23, 2019", 1)], "What was Tesla's revenue in the third quarter of 2019?",
+                 [passage_of(art, art.text)], {"d.txt": art}) == []  # nor is the sentence quoted instead
+    assert problems(Claim("Oct. 23, 2019", 1), "On what day did Tesla release its third-quarter results?",
+                    passage_of(art, art.text), art) == []
+
+
+@pytest.mark.parametrize("question,role,named", [
+    ("Who is the US ambassador to China?", "ambassador", False),
+    ("Who is the director of the new film?", "director", True),   # "directed"
+    ("Who is the Heisman Trophy winner in 2012?", "winner", True),  # "won"
+])
+def test_who_is_the_role_is_answered_only_from_a_passage_that_names_the_role(question, role, named):
+    from qa.answer.claims import asked_role
+
+    art = article("Antony Blinken, who directed the talks and won praise in 2012, is the United States Secretary "
+                  "of State.", title="Diplomacy")
+    assert asked_role(question) == role
+    found = problems(Claim("Antony Blinken", 1), question, passage_of(art, art.text), art)
+    assert (f"the passage names no {role}" not in found) == named
+    assert asked_role("Who is Antony Blinken?") is None
+
+
+WON = "Who won the men's singles final at Wimbledon in 2013?"
+
+
+@pytest.mark.parametrize("question,sentence,quoted", [
+    (WON, "Results of the 2013 Wimbledon final between Andy Murray and Novak Djokovic, and who is winning each set.",
+     False),
+    (WON, "By winning the 2013 Wimbledon final, Andy Murray became the first British champion since 1936.", True),
+    ("Who searched for the Wimbledon trophy?", "His family began searching for the trophy when it went missing.",
+     True),  # a noun, not a name, and the subject of "began"
+])
+def test_a_sentence_quoted_whole_for_who_did_it_must_tie_someone_to_the_doing(question, sentence, quoted):
+    from qa.answer.claims import pointed
+
+    art = article(sentence, title="Tennis")
+    assert (pointed(1, question, [passage_of(art, sentence)], {"d.txt": art}) is not None) == quoted
