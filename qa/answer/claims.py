@@ -182,9 +182,15 @@ def doer_spans(sentence: str, action: str) -> list[tuple[int, int]]:
         if verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX"):
             doers += [c for c in verb.children if c.dep_ == "nsubj"]
             doers += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]  # "won by X"
-            if verb.dep_ == "xcomp":  # "X began searching": X searched
+            if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and any(c.lower_ == "to" for c in verb.children)):
+                # "X began searching", "X beat Y to win": X searched, X won
                 doers += [c for c in verb.head.children if c.dep_ == "nsubj"]
-    return [(d.left_edge.idx, d.idx + len(d)) for d in doers if d.pos_ in ("PROPN", "NOUN")]  # the name, not a clause after it
+    spans = []
+    for d in doers:
+        if d.pos_ in ("PROPN", "NOUN"):  # the name and what renames it ("No. 1 Ashleigh Barty"), not a clause after it
+            last = max([d] + [a.right_edge for a in d.children if a.dep_ == "appos"], key=lambda t: t.i)
+            spans.append((d.left_edge.idx, last.idx + len(last)))
+    return spans
 
 
 TIED_STEPS = 3  # most steps in the sentence's parse from the words to the asked verb ("Murray" in "By winning ..., Murray became")

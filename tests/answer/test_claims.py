@@ -329,3 +329,16 @@ def test_a_sentence_quoted_whole_for_who_did_it_must_tie_someone_to_the_doing(qu
 
     art = article(sentence, title="Tennis")
     assert (pointed(1, question, [passage_of(art, sentence)], {"d.txt": art}) is not None) == quoted
+
+
+def test_the_one_who_beat_someone_to_win_is_the_winner_named_with_what_renames_them():
+    final = article("Bianca Andreescu defeated Serena Williams in the final, 6-3, 7-5, to win the women's singles "
+                    "title at the 2019 US Open.", title="US Open")
+    question = "Who won the women's singles at the 2019 US Open?"
+    kept = check([Claim("Serena Williams", 1)], question, [passage_of(final, final.text)], {"d.txt": final})
+    assert [c.words for c in kept] == ["Bianca Andreescu"]
+    renamed = article("Australia's top player, Ashleigh Barty, beat Karolina Pliskova in three sets to win the "
+                      "women's singles title at Wimbledon in 2021.", title="Wimbledon")
+    question = "Who won the women's singles at Wimbledon in 2021?"
+    kept = check([Claim("Ashleigh Barty", 1)], question, [passage_of(renamed, renamed.text)], {"d.txt": renamed})
+    assert [c.words for c in kept] == ["Ashleigh Barty"]
