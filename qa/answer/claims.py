@@ -19,7 +19,7 @@ from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, sa
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
-from .passages import NAME_LABELS, weighted_share
+from .passages import ANSWER_TYPES, NAME_LABELS, weighted_share
 
 YES_NO_RE = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|"
                        r"might|must)\b", re.IGNORECASE)
@@ -193,7 +193,8 @@ def doer_spans(sentence: str, action: str) -> list[tuple[int, int]]:
     return spans
 
 
-TIED_STEPS = 3  # most steps in the sentence's parse from the words to the asked verb ("Murray" in "By winning ..., Murray became")
+# Most steps in the sentence's parse from the words to the asked verb ("Murray" in "By winning ..., Murray became").
+TIED_STEPS = 3
 
 
 def does_it(question: str, article: Article, start: int, end: int) -> bool:
@@ -224,9 +225,6 @@ def does_it(question: str, article: Article, start: int, end: int) -> bool:
     return min(distance(a, b) for a in span for b in acts) <= TIED_STEPS
 
 
-DOER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
-
-
 def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
     """For "Who won ...?": whether the sentence at article.text[start:end], quoted whole, names someone
     (not named in the question) that it ties to the winning."""
@@ -236,7 +234,7 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
     if doer_spans(article.text[start:end], action):
         return True
     asked = [name for name, _ in entities(question)]
-    return any(label in DOER_LABELS and not any(same_name(name, a) for a in asked)
+    return any(label in ANSWER_TYPES["who"] and not any(same_name(name, a) for a in asked)
                and does_it(question, article, start + at, start + at + len(name))
                for name, label, at in ((e.text, e.label_, e.start_char) for e in parse(article.text[start:end]).ents))
 
@@ -320,8 +318,10 @@ def names_role(role: str, text: str) -> bool:
     """Whether text names the role, or the doing it is named for: "director" ~ "directed", "winner" ~ "won"."""
     base = re.sub(r"(\w)\1$", r"\1", role.lower()[:-2]) if re.search(r"\w\w\w(?:er|or)$", role.lower()) else ""
     wanted = set(search_terms(role)) | (set(search_terms(f"{base} {base}e")) if base else set())
-    found = set(search_terms(text)) | set(search_terms(" ".join(t.lemma_ for t in parse(text))))
-    return bool(wanted & found)
+    if wanted & set(search_terms(text)):
+        return True
+    # "won" -> "win": the text is parsed only when its own words do not name the role
+    return bool(wanted & set(search_terms(" ".join(t.lemma_ for t in parse(text)))))
 
 
 def asked_role(question: str) -> str | None:
@@ -443,8 +443,10 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             article = articles[passage.doc_id]
             if problems(claim, question, passage, article):
                 span = words_in(claim.words, passage.text)
-                start, end = (passage.start + span[0], passage.start + span[1]) if span else (0, 0)
-                if not span or claim.polarity or context_problems(question, passage, article, start) \
+                if span is None or claim.polarity:
+                    continue
+                start, end = passage.start + span[0], passage.start + span[1]
+                if context_problems(question, passage, article, start) \
                         or not word_problems(question, article, start, end):
                     continue
                 refuted = True  # the sentence may answer, but not with these words
