@@ -26,7 +26,7 @@ from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, is_yes_no, names_a_doer, parse_draft, pointed,
                      statement, trimmed)
-from .conflicts import copies, disagreement_note, other_values
+from .conflicts import copies, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
 from .passages import Sentence, as_passage, rank_sentences
@@ -283,6 +283,7 @@ class Answerer:
                 articles: dict[str, Article]) -> Answer:
         """The answer text from a checked claim, with any disagreeing sources named and cited."""
         floor = passages[0].score - self.settings.conflict_margin
+        checked = most_precise(checked, query, passages, articles, self.settings.min_relevance)
         others = other_values(checked, query, passages, articles, floor)
         order = [checked.passage] + [o.passage for o in others]
         number_of = {p: n for n, p in enumerate(order, start=1)}

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Article, Passage
+from ..ingest.dates import read_date
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, speakers, word_weight
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
@@ -148,8 +149,12 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
 
 def word_problems(question: str, article: Article, start: int, end: int) -> list[str]:
     """Why the words at article.text[start:end], in a sentence that may answer the question, are not its
-    answer: a date where no time is asked, not the kind of thing asked for, not the one who did it."""
+    answer: the date a page is dated, a date where no time is asked, not the kind of thing asked for, not
+    the one who did it."""
     words = article.text[start:end]
+    s, _ = sentence_around(article, start, end)
+    if start < s + dateline_end(article.text[s:end + 200]):
+        return [f"{words} is the date the text is dated, not what it reports"]
     if only_a_date(article, start, end) and not asks_time(question):
         return [f"{words} is a date, and the question asks for no time"]
     missing = missing_kind(question, article, start, end)
@@ -247,10 +252,11 @@ def missing_kind(question: str, article: Article, start: int, end: int) -> str |
         return None
     labels, kind = ASKED_KINDS[match.group(1).lower()]
     s, e = sentence_around(article, start, end)
+    dated = dateline_end(article.text[s:e])
     for ent in parse(article.text[s:e]).ents:
-        if ent.label_ in labels and s + ent.start_char < end and start < s + ent.end_char:
+        if ent.label_ in labels and s + ent.start_char < end and start < s + ent.end_char and ent.start_char >= dated:
             return None
-    words = article.text[start:end]
+    words = article.text[max(start, s + dated):end]
     if kind in NUMERIC_KINDS and (re.search(r"\d", words) or set(content_words(words)) & set(NUMBER_NAMES)):
         return None
     return f"names no {kind}, which the question asks for"
@@ -558,6 +564,16 @@ def pointed(n: int, question: str, passages: list[Passage], articles: dict[str, 
 TIME_WORDS_RE = re.compile(r"\b(when|year|years|date|dates|day|days|month|months|time|times|age|old|long|decade|"
                            r"century|week|weeks|period|season|era|hour|hours|since|until|ago|anniversary)\b",
                            re.IGNORECASE)
+
+
+DATELINE_LEAD_RE = re.compile(r"\s*([^.…\n]{6,30}?)\s*(?:\.\.\.|…)")
+
+
+def dateline_end(sentence: str) -> int:
+    """Where a date line that opens the sentence ends ("Sep 13, 2022 ... " heading a search snippet, the date
+    the page was dated, not a date it reports); 0 when the sentence opens otherwise."""
+    lead = DATELINE_LEAD_RE.match(sentence)
+    return lead.end(1) if lead and read_date(lead.group(1)) else 0
 
 
 def asks_time(question: str) -> bool:

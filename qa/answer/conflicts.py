@@ -18,7 +18,7 @@ from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, word_weight
 from ..text.sentences import split_sentences
 from .claims import Checked, context_problems, whole_entity, words_in
-from ..text.terms import search_terms
+from ..text.terms import search_terms, stop_words
 from .passages import answer_type
 
 AMOUNT_WORDS = set(NUMBER_NAMES[1:13]) | {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
@@ -45,8 +45,9 @@ def outlet_of(source: str) -> str | None:
 
 
 def value_parts(text: str) -> tuple[set[str], set[str]]:
-    """The numbers and the words of a value: "September 20th" -> {"20"}, {"september"}."""
-    return numbers(text), {w for w in content_words(text) if w.isalpha()}
+    """The numbers and the words of a value: "September 20th" -> {"20"}, {"september"}; "June of 2020" ->
+    {"2020"}, {"june"}."""
+    return numbers(text), {w for w in content_words(text) if w.isalpha() and w not in stop_words()}
 
 
 def same_value(a: str, b: str) -> bool:
@@ -223,6 +224,30 @@ def other_values(checked: Checked, question: str, passages: list[Passage], artic
             if not any(same_value(value, f.words) for f in found):
                 found.append(OtherValue(value, n))
     return found
+
+
+def more_precise(value: str, other: str) -> bool:
+    """Whether other says value and more: "December 2015" of "2015", "April 29, 2015" of "2015"."""
+    (na, wa), (nb, wb) = value_parts(value), value_parts(other)
+    return bool(na or wa) and na <= nb and wa <= wb and (na, wa) != (nb, wb)
+
+
+def most_precise(checked: Checked, question: str, passages: list[Passage], articles: dict[str, Article],
+                 min_score: float) -> Checked:
+    """A date answer made as precise as the sources allow: "2015" becomes "December 2015", cited to the
+    passage that says so, where a passage about the same fact (scoring at least min_score) gives that date
+    more fully. Another date ("December 2016") is left to other_values, as a disagreement."""
+    if not checked.words or not any(label == "DATE" and text == checked.words for text, label in entities(checked.sentence)):
+        return checked
+    for n, passage in enumerate(passages, start=1):
+        if passage.score < min_score:
+            continue
+        article = articles[passage.doc_id]
+        sentence = article.text[passage.focus_start:passage.focus_end]
+        fuller = [text for text, label in entities(sentence) if label == "DATE" and more_precise(checked.words, text)]
+        if fuller and about_the_question(question, passage, article, sentence):
+            return Checked(fuller[0], n, None, passage.focus_start, passage.focus_end, sentence)
+    return checked
 
 
 def describe(passage: Passage) -> str:

@@ -132,4 +132,9 @@ def same_name(a: str, b: str) -> bool:
         words = (re.sub(r"['’]s$", "", w) for w in content_words(text))  # "Blinken's" names Blinken
         return {w for w in words if w[:1].isalpha() and word_weight(w) > 3}
 
-    return bool(names(a) & names(b))
+    own_a, own_b = names(a), names(b)
+    if own_a and own_b:
+        return bool(own_a & own_b)
+    # A name made of common words ("United" for Manchester United) has no rare word to share: all its words must be there.
+    words_a, words_b = set(content_words(a)), set(content_words(b))
+    return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)

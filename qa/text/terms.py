@@ -16,6 +16,11 @@ def _stemmer_and_stopwords():
     return Stemmer.Stemmer("english"), frozenset(STOPWORDS_EN)
 
 
+def stop_words() -> frozenset[str]:
+    """bm25s's English stop words ("of", "the", "in")."""
+    return _stemmer_and_stopwords()[1]
+
+
 def search_terms(text: str) -> list[str]:
     """The text's BM25 terms: English stemming (PyStemmer), bm25s's English stop words dropped."""
     stemmer, stopwords = _stemmer_and_stopwords()

@@ -207,3 +207,20 @@ def test_who_is_a_role_no_article_names_is_refused(answerer):
     """The articles name Blinken as Secretary of State, never a US ambassador to China."""
     answer = answerer.ask("Who is the US ambassador to China?")
     assert answer.refused and answer.citations == [], answer.answer
+
+
+def test_a_date_is_answered_as_precisely_as_the_sources_give_it(tmp_path, real_embedder, model):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "vague.txt").write_text("When was Quuxsoft founded?\n\nQuuxsoft was founded in 2015.\n")
+    (articles / "full.txt").write_text("Lisbon start-ups\n\nAmong the city's start-ups, Quuxsoft, which was "
+                                       "founded in March 2015 as a consultancy by engineers from Porto, now "
+                                       "employs 40 people in three offices, the company says.\n")
+    (articles / "other.txt").write_text("Quuxsoft product\n\nQuuxsoft released its first app on June 3, 2019.\n")
+    build_index(articles, tmp_path / "index", model=real_embedder, log=lambda m: None)
+    answer = Answerer(Retriever.load(tmp_path / "index", embedder=real_embedder), ModelReader(model)).ask(
+        "When was Quuxsoft founded?")
+    assert answer.answer.startswith("March 2015"), answer.answer
+    assert_well_cited(answer)
+    cited = {c.n: c for c in answer.citations}[1]
+    assert "March 2015" in cited.text

@@ -342,3 +342,18 @@ def test_the_one_who_beat_someone_to_win_is_the_winner_named_with_what_renames_t
     question = "Who won the women's singles at Wimbledon in 2021?"
     kept = check([Claim("Ashleigh Barty", 1)], question, [passage_of(renamed, renamed.text)], {"d.txt": renamed})
     assert [c.words for c in kept] == ["Ashleigh Barty"]
+
+
+def test_the_date_a_snippet_is_dated_is_not_the_date_it_reports():
+    from qa.answer.claims import pointed
+
+    question = "When was Breath of the Wild released?"
+    dated = "Sep 13, 2022 ... The sequel to The Legend of Zelda: Breath of the Wild has been revealed! ..."
+    art = article(dated, title="Zelda")
+    assert problems(Claim("Sep 13, 2022", 1), question, passage_of(art, dated), art) == [
+        "Sep 13, 2022 is the date the text is dated, not what it reports"]
+    assert pointed(1, question, [passage_of(art, dated)], {art.doc_id: art}) is None  # no other date to quote it for
+    reported = "Mar 3, 2017 ... Breath of the Wild was released on March 3, 2017, alongside the Switch."
+    art = article(reported, title="Zelda")
+    assert problems(Claim("March 3, 2017", 1), question, passage_of(art, reported), art) == []
+    assert pointed(1, question, [passage_of(art, reported)], {art.doc_id: art}) is not None

@@ -128,3 +128,35 @@ def test_outlets_are_hosts_or_named_sources_never_file_paths():
     assert outlet_of("https://www.cnn.com/2024/04/26/x.html") == "cnn.com"
     assert outlet_of("cgtn.com") == "cgtn.com"
     assert outlet_of("001_ce62307185d3a8e6.txt") is None and outlet_of("wire/archive.jsonl:3") is None
+
+
+def test_a_date_answer_is_made_as_precise_as_another_source_about_the_same_fact_gives_it():
+    from qa.answer.conflicts import most_precise
+
+    question = "When was OpenAI founded?"
+    vague = "OpenAI was founded in 2015 by a group of researchers and investors."
+    full = "OpenAI Inc was founded in December 2015 by Elon Musk, Sam Altman and others as a non-profit."
+    unrelated = "OpenAI released ChatGPT to the public on November 30, 2022."
+    passages, articles = setup([vague, unrelated, full])
+    checked = check([Claim("2015", 1)], question, passages, articles)[0]
+    sharper = most_precise(checked, question, passages, articles, min_score=0)
+    assert (sharper.words, sharper.passage, sharper.sentence) == ("December 2015", 3, full)
+    # another year, or a date of something else, is no sharper version of this one
+    passages, articles = setup([vague, unrelated, full.replace("December 2015", "December 2016")])
+    checked = check([Claim("2015", 1)], question, passages, articles)[0]
+    assert most_precise(checked, question, passages, articles, min_score=0) == checked
+    # a weak passage is not read
+    passages, articles = setup([vague, unrelated, full])
+    passages[2].score = 1.0
+    assert most_precise(checked, question, passages, articles, min_score=5.0) == checked
+
+
+def test_a_date_written_with_of_is_the_same_date_and_a_copy_with_another_year_disagrees():
+    question = "When was GPT-3 released?"
+    answer = "When OpenAI first debuted its GPT-3 language model in June of 2020, it debuted in a limited beta."
+    true = "OpenAI released GPT-3 in June 2020, but decided to set up a private API to filter who could use it."
+    false = true.replace("June 2020", "June 2010")
+    passages, articles = setup([answer, false, true])
+    checked = check([Claim("June of 2020", 1)], question, passages, articles)[0]
+    assert [(o.words, o.passage) for o in other_values(checked, question, passages, articles, min_score=0)] == \
+        [("June 2010", 2)]
