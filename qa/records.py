@@ -119,6 +119,7 @@ class Excerpt:
     url: str | None = None
     story: str | None = None  # the story this excerpt's article belongs to
     also_published: list[str] = field(default_factory=list)  # other outlets (or articles) with the same story
+    copies: list[str] = field(default_factory=list)  # doc_ids of the story's other copies, not shown
 
     def to_dict(self) -> dict:
         return asdict(self)

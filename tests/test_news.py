@@ -96,6 +96,32 @@ def test_copies_do_not_count_as_sources_that_agree_or_disagree(seeds, tmp_path, 
     assert len(docs_of_story) <= 1 and len(stories) == len(passages)
 
 
+def test_a_copy_of_a_story_that_changes_a_value_is_named_as_a_disagreement(tmp_path, fake_embedder):
+    story = ("The harbour authority met on Monday to review the storm damage along the eastern piers. "
+             "Engineers told the board that the old crane had been inspected twice since the winter. "
+             "The authority said 42 boats were damaged in the storm, most of them moored at the eastern piers. "
+             "Repairs to the sea wall are expected to take most of the summer, the chairman added. "
+             "Fishermen asked the board for temporary moorings in the western basin until then.")
+    altered = story.replace("42 boats", "47 boats")
+    rows = [{"id": "first", "title": "Storm damage at the harbour", "url": "https://harbour-gazette.example/1",
+             "date": "2024-03-02", "text": story},
+            {"id": "altered", "title": "Storm damage at the harbour", "url": "https://citywire.example/2",
+             "date": "2024-03-03", "text": altered}]
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    build_index(folder, tmp_path / "index", model=fake_embedder, log=lambda m: None)
+    retriever = Retriever.load(tmp_path / "index", embedder=fake_embedder)
+    shown = retriever.search("How many boats were damaged in the storm?", k=4)
+    assert len({e.doc_id for e in shown}) == 1 and shown[0].copies  # one story, shown once
+    answer = Answerer(retriever, ModelReader(ScriptedModel("[1] 42 boats")), OPEN).ask(
+        "How many boats were damaged in the storm?")
+    assert answer.answer.startswith("42 boats"), answer.answer
+    assert "The sources disagree" in answer.answer and "47 boats [2]" in answer.answer
+    assert {c.n: c.doc_id for c in answer.citations} == {1: shown[0].doc_id, 2: shown[0].copies[0]}
+    assert "47 boats" in answer.citations[1].text
+
+
 def test_an_edited_copy_joins_its_story_on_a_later_update(seeds, tmp_path, fake_embedder):
     build_index(seeds, tmp_path / "index", model=fake_embedder, log=lambda m: None)
     syndicate(seeds, ["dailypost.example"])

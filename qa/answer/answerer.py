@@ -26,7 +26,7 @@ from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, is_yes_no, names_a_doer, parse_draft, pointed,
                      statement, trimmed)
-from .conflicts import copies, disagreement_note, most_precise, other_values
+from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
 from .passages import Sentence, as_passage, rank_sentences
@@ -183,7 +183,11 @@ class Answerer:
                 passage = as_passage(sentence, len(passages) + 1, context=False)
             passage.text = articles[passage.doc_id].text[passage.start:passage.end]
             passages.append(passage)
-        return passages, articles
+        # Copies of a story are shown once; one that words the sentence otherwise comes last, for disagreement.
+        unread = {d for p in passages for d in p.copies} - set(articles)
+        if unread:
+            articles.update(self.retriever.articles(unread))
+        return passages + copy_passages(passages, articles), articles
 
     def stream(self, question: str, history: list[tuple[str, str]] | None = None) -> Iterator[Retrieved | Partial | Answer]:
         """Retrieved first, then a provisional extract (when one is strong), then the final Answer."""

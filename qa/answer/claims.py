@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Article, Passage
-from ..ingest.dates import read_date
+from ..ingest.dates import DATE_RE, DATELINE_RE, MONTHS, read_date
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, speakers, word_weight
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
@@ -49,6 +49,8 @@ ASKED_KINDS = {
     "when": ({"DATE", "TIME", "EVENT"}, "time"),
     "where": ({"GPE", "LOC", "FAC", "ORG", "NORP"}, "place"),
 }
+MONTH_RE = re.compile(rf"(?:{MONTHS})\.?", re.IGNORECASE)
+NUMBERED_NAME_RE = re.compile(r"\b([A-Z][\w'’-]*)\s+(\d{1,2})\b(?![.,:–-]?\d)")  # "Diablo 4", not "Bilbao 3-0"
 NUMERIC_KINDS = {"number", "amount", "age", "year", "length of time", "time"}  # "When?" "In 1620"
 
 
@@ -155,6 +157,9 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     s, _ = sentence_around(article, start, end)
     if start < s + dateline_end(article.text[s:end + 200]):
         return [f"{words} is the date the text is dated, not what it reports"]
+    wire = DATELINE_RE.match(article.text[s:end + 200]) if s == 0 or article.text[s - 1] == "\n" else None
+    if wire and start < s + wire.end():  # "RIO DE JANEIRO, Brazil (CNN) -- A judge ..."
+        return [f"{words} is where the story was filed, not what it reports"]
     if only_a_date(article, start, end) and not asks_time(question):
         return [f"{words} is a date, and the question asks for no time"]
     missing = missing_kind(question, article, start, end)
@@ -303,6 +308,9 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     if places and elsewhere:
         other = next((name for name, label in elsewhere if label == places[0][1]), elsewhere[0][0])
         found.append(f"the passage is about {other}, not {places[0][0]}")
+    numbered = other_numbered(question, article.text[s:e])
+    if numbered:
+        found.append(f"the sentence is about {numbered}, not the one the question names")
     speaker = asked_speaker(question)
     if speaker:
         named = speakers(article.text[s:e], before)
@@ -318,6 +326,24 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     if role and not names_role(role, window):
         found.append(f"the passage names no {role}")
     return found
+
+
+def other_numbered(question: str, sentence: str) -> str | None:
+    """A name from the question that the sentence gives only with a number the question does not ("Spider-Man
+    2" for "Marvel's Spider-Man", "Diablo 4" for "Diablo 3"): another of its kind. Not a month's day."""
+    asked_words, asked_numbers = set(content_words(question)), numbers(question)
+    others = {}
+    for match in NUMBERED_NAME_RE.finditer(sentence):
+        name, number = match.group(1), match.group(2)
+        if name.lower().strip("'’-") in asked_words and number not in asked_numbers and not MONTH_RE.fullmatch(name):
+            others.setdefault(name.lower(), f"{name} {number}")
+    for name, other in others.items():
+        bare = re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)(?!\s+\d)", sentence, re.IGNORECASE)
+        with_asked = any(re.search(rf"(?<!\w){re.escape(name)}\s+{re.escape(n)}(?!\w)", sentence, re.IGNORECASE)
+                         for n in asked_numbers)
+        if not any(bare) and not with_asked:
+            return other
+    return None
 
 
 def names_role(role: str, text: str) -> bool:
@@ -437,10 +463,27 @@ def asked_speaker(question: str) -> str | None:
     return named[0] if named else None
 
 
+def as_written(claim: Claim, passages: list[Passage]) -> Claim:
+    """A date the reply wrote in its own format ("2017-03-03") as a passage writes the same date ("March 3,
+    2017"), cited to that passage (the one it cited first); the claim as it is otherwise."""
+    if any(words_in(claim.words, p.text) for p in passages):
+        return claim
+    written = claim.words.strip(" []()")
+    day = read_date(written) if DATE_RE.fullmatch(written) else None
+    if day is None:
+        return claim
+    order = sorted(range(1, len(passages) + 1), key=lambda n: n != claim.passage)
+    for n in order:
+        for match in DATE_RE.finditer(passages[n - 1].text):
+            if read_date(match.group(0)) == day:
+                return Claim(match.group(0), n, claim.polarity)
+    return claim
+
+
 def check(claims: list[Claim], question: str, passages: list[Passage], articles: dict[str, Article]) -> list[Checked]:
     """The claims that hold, each on the passage that holds it (a wrong [n] is moved to the right one)."""
     kept = []
-    for claim in claims:
+    for claim in [as_written(c, passages) for c in claims]:
         order = [claim.passage] if 1 <= claim.passage <= len(passages) else []
         order += [n for n in range(1, len(passages) + 1) if n not in order]
         refuted = False  # copied from a sentence that says something else of those words

@@ -10,7 +10,7 @@ question types or units: what differs is found, not looked up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from ..ingest.clean import host_of
@@ -223,6 +223,29 @@ def other_values(checked: Checked, question: str, passages: list[Passage], artic
             seen_docs.add(passage.doc_id)
             if not any(same_value(value, f.words) for f in found):
                 found.append(OtherValue(value, n))
+    return found
+
+
+def copy_passages(passages: list[Passage], articles: dict[str, Article]) -> list[Passage]:
+    """For each passage, its sentence as each other copy of its story writes it (retrieval shows a story once),
+    where that copy's words differ: a corrected or altered copy may give another value for the same fact.
+    The copies' articles must be in articles."""
+    found: list[Passage] = []
+    for passage in passages:
+        sentence = articles[passage.doc_id].text[passage.focus_start:passage.focus_end]
+        for doc_id in passage.copies:
+            copy = articles[doc_id]
+            spans = split_sentences(copy.text) or [(0, len(copy.text))]
+            matched = [(m.ratio(), s, e) for s, e in spans if (m := statement_match(sentence, copy.text[s:e]))]
+            if not matched:
+                continue
+            _, start, end = max(matched)
+            if copy.text[start:end] == sentence:
+                continue  # the same words: nothing to compare
+            found.append(replace(passage, rank=len(passages) + len(found) + 1, text=copy.text[start:end],
+                                 doc_id=doc_id, title=copy.title, source=copy.source, date=copy.date,
+                                 url=copy.url, outlet=copy.outlet, also_published=[], copies=[], start=start,
+                                 end=end, focus_start=start, focus_end=end))
     return found
 
 

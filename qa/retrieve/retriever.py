@@ -112,6 +112,8 @@ class Retriever:
                 name = article.outlet or article.doc_id
                 if name not in first.also_published and name != first.outlet:
                     first.also_published.append(name)
+                if article.doc_id not in first.copies:
+                    first.copies.append(article.doc_id)
                 continue
             if len(excerpts) == k:
                 continue

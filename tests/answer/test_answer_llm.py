@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -224,3 +225,37 @@ def test_a_date_is_answered_as_precisely_as_the_sources_give_it(tmp_path, real_e
     assert_well_cited(answer)
     cited = {c.n: c for c in answer.citations}[1]
     assert "March 2015" in cited.text
+
+
+def test_a_sequel_s_date_is_no_answer_for_the_original(tmp_path, real_embedder, model):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "sequel.txt").write_text("Gadgetron 2 launch\n\nThe studio said Gadgetron 2 will be released on "
+                                         "October 20, 2023, for consoles and computers.\n")
+    (articles / "office.txt").write_text("Studio news\n\nMADRID, Spain (CNN) -- The studio behind the game said on "
+                                         "Monday that it will open a second office in Lisbon next year.\n")
+    build_index(articles, tmp_path / "index", model=real_embedder, log=lambda m: None)
+    answerer = Answerer(Retriever.load(tmp_path / "index", embedder=real_embedder), ModelReader(model))
+    answer = answerer.ask("When was Gadgetron released?")
+    assert answer.refused, answer.answer
+    answer = answerer.ask("Where will the studio open its second office?")
+    assert not answer.answer.startswith("MADRID"), answer.answer
+
+
+def test_a_copy_of_a_story_with_another_value_is_named_beside_it(tmp_path, real_embedder, model):
+    story = ("The harbour authority met on Monday to review the storm damage along the eastern piers. "
+             "Engineers told the board that the old crane had been inspected twice since the winter. "
+             "The authority said 42 boats were damaged in the storm, most of them moored at the eastern piers. "
+             "Repairs to the sea wall are expected to take most of the summer, the chairman added.")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    rows = [{"id": "first", "title": "Storm damage at the harbour", "url": "https://harbour-gazette.example/1",
+             "text": story},
+            {"id": "altered", "title": "Storm damage at the harbour", "url": "https://citywire.example/2",
+             "text": story.replace("42 boats", "47 boats")}]
+    (articles / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    build_index(articles, tmp_path / "index", model=real_embedder, log=lambda m: None)
+    answer = Answerer(Retriever.load(tmp_path / "index", embedder=real_embedder), ModelReader(model)).ask(
+        "How many boats were damaged in the storm?")
+    assert "42" in answer.answer and "47" in answer.answer and "disagree" in answer.answer, answer.answer
+    assert_well_cited(answer)

@@ -357,3 +357,42 @@ def test_the_date_a_snippet_is_dated_is_not_the_date_it_reports():
     art = article(reported, title="Zelda")
     assert problems(Claim("March 3, 2017", 1), question, passage_of(art, reported), art) == []
     assert pointed(1, question, [passage_of(art, reported)], {art.doc_id: art}) is not None
+
+
+def test_the_place_a_story_is_filed_from_is_not_the_place_it_reports():
+    question = "Where will Obama hold a town hall meeting?"
+    filed = ("NEW ORLEANS, Louisiana (CNN) -- Before a cheering crowd at a town hall meeting, President Obama "
+             "said he would hold another one in Shanghai.")
+    art = article(filed, title="Obama in New Orleans")
+    assert problems(Claim("NEW ORLEANS, Louisiana", 1), question, passage_of(art, filed), art) == [
+        "NEW ORLEANS, Louisiana is where the story was filed, not what it reports"]
+    assert problems(Claim("Shanghai", 1), question, passage_of(art, filed), art) == []
+
+
+def test_a_date_written_in_another_format_is_checked_as_the_passage_writes_it():
+    header = article("Breath of the Wild will be a launch title.", "header.txt", title="Zelda news")
+    release = article("Nintendo has revealed that Breath of the Wild will release on March 3, 2017, alongside the "
+                      "Switch.", "release.txt", title="Zelda news")
+    passages = [passage_of(header, header.text, 1), passage_of(release, release.text, 2)]
+    articles = {"header.txt": header, "release.txt": release}
+    question = "When was Breath of the Wild released?"
+    found = check(parse_draft("[1] [2017-03-03]", question), question, passages, articles)
+    assert [(c.words, c.passage) for c in found] == [("March 3, 2017", 2)]
+    assert check(parse_draft("[1] 2017-03-04", question), question, passages, articles) == []  # another day
+
+
+@pytest.mark.parametrize("question,sentence,other", [
+    ("When was Marvel's Spider-Man released?", "Marvel's Spider-Man 2 will launch on 20th October, 2023.",
+     "Spider-Man 2"),
+    ("When was Diablo 3 released?", "Diablo 4 might be a 2022 or 23 game.", "Diablo 4"),
+    ("When was Diablo 3 released?", "Diablo 3 was released in May 2012; Diablo 4 might be a 2022 game.", None),
+    ("Who won the Athletic Bilbao game?", "Werder Bremen beat Athletic Bilbao 3-0.", None),  # a score
+    ("What did the mayor say in March?", "The mayor said on March 3 that the bridge would reopen.", None),
+])
+def test_a_sentence_about_another_numbered_one_of_the_name_does_not_answer(question, sentence, other):
+    from qa.answer.claims import context_problems
+
+    art = article(sentence, title="News")
+    found = context_problems(question, passage_of(art, sentence), art, 0)
+    assert [f for f in found if "not the one the question names" in f] == (
+        [f"the sentence is about {other}, not the one the question names"] if other else [])
