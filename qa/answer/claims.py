@@ -267,7 +267,17 @@ def missing_kind(question: str, article: Article, start: int, end: int) -> str |
     return f"names no {kind}, which the question asks for"
 
 
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+BOUND_RE = re.compile(r"\b(?:since|before|after|until|till|prior to)\s+(?:\w+\s+)?$", re.IGNORECASE)  # "since early"
 STANDALONE_NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*(?![\w-])")
+
+
+def only_as_a_bound(year: str, text: str) -> bool:
+    """Whether a year appears in text only after since / before / after / until ("since 2018")."""
+    if not YEAR_RE.fullmatch(year):
+        return False
+    spots = [m.start() for m in re.finditer(rf"(?<![\w.-]){year}(?![\w-])", text)]
+    return bool(spots) and all(BOUND_RE.search(text[max(0, at - 20):at]) for at in spots)
 
 
 def standalone_numbers(text: str) -> set[str]:
@@ -296,6 +306,10 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     asked_numbers = standalone_numbers(question)
     if asked_numbers - numbers(window):
         found.append(f"the passage is not about {', '.join(sorted(asked_numbers - numbers(window)))}")
+    bounds = [year for year in sorted(asked_numbers & numbers(window))
+              if only_as_a_bound(year, window) and not only_as_a_bound(year, question)]
+    if bounds:  # "Who won Wimbledon in 2018?": not "the youngest finalist since 2018"
+        found.append(f"the passage gives {bounds[0]} only as a bound (since, before, after, until)")
     asked = entities(question)
     missing = [name for name, label in asked if label == "PERSON" and not same_name(name, window)]
     if missing:

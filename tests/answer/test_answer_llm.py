@@ -251,3 +251,11 @@ def test_a_copy_of_a_story_with_another_value_is_named_beside_it(tmp_path, real_
     answer = answerer_over(tmp_path, files, real_embedder, model).ask("How many boats were damaged in the storm?")
     assert "42" in answer.answer and "47" in answer.answer and "disagree" in answer.answer, answer.answer
     assert_well_cited(answer)
+
+
+def test_a_year_given_only_as_since_is_not_the_year_asked_about(tmp_path, real_embedder, model):
+    files = {"prize.txt": "Design fair\n\nQuuxsoft won the design prize at the Lisbon fair on Saturday, its first "
+                          "prize at the fair since 2018.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("Who won the design prize at the Lisbon fair "
+                                                                       "in 2018?")
+    assert answer.refused, answer.answer

@@ -396,3 +396,19 @@ def test_a_sentence_about_another_numbered_one_of_the_name_does_not_answer(quest
     found = context_problems(question, passage_of(art, sentence), art, 0)
     assert [f for f in found if "not the one the question names" in f] == (
         [f"the sentence is about {other}, not the one the question names"] if other else [])
+
+
+@pytest.mark.parametrize("question,sentence,bound", [
+    ("Who won the women's singles at Wimbledon in 2018?",
+     "Elena Rybakina won the women's singles final at Wimbledon, the first Kazakh champion since 2018.", True),
+    ("Who won the women's singles at Wimbledon in 2018?",
+     "Angelique Kerber won the women's singles at Wimbledon in 2018, beating Serena Williams.", False),
+    ("Which minister has been under US sanctions since 2018?",
+     "Li Shangfu has been under US sanctions since 2018 for buying Russian combat aircraft.", False),
+])
+def test_a_year_the_passage_gives_only_as_a_bound_is_not_the_year_asked_about(question, sentence, bound):
+    from qa.answer.claims import context_problems
+
+    art = article(sentence, title="News")
+    found = context_problems(question, passage_of(art, sentence), art, 0)
+    assert any("only as a bound" in f for f in found) == bound, found
