@@ -65,6 +65,7 @@ class Claim:
     words: str
     passage: int
     polarity: str | None = None  # "Yes" / "No" for a yes-or-no question
+    shown: str | None = None  # the words to answer with, when fuller than the checked ones (a full name)
 
 
 @dataclass
@@ -268,7 +269,7 @@ def missing_kind(question: str, article: Article, start: int, end: int) -> str |
 
 
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
-BOUND_RE = re.compile(r"\b(?:since|before|after|until|till|prior to)\s+(?:\w+\s+)?$", re.IGNORECASE)  # "since early"
+BOUND_RE = re.compile(r"\b(?:since|before|after|until|till|prior to)\s+(?:(?:early|late|mid)\W*)?$", re.IGNORECASE)
 STANDALONE_NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*(?![\w-])")
 
 
@@ -477,27 +478,42 @@ def asked_speaker(question: str) -> str | None:
     return named[0] if named else None
 
 
-def as_written(claim: Claim, passages: list[Passage]) -> Claim:
-    """A date the reply wrote in its own format ("2017-03-03") as a passage writes the same date ("March 3,
-    2017"), cited to that passage (the one it cited first); the claim as it is otherwise."""
+def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Article]) -> Claim:
+    """The claim as a passage writes it, cited to that passage (the one it cited first), where no passage has
+    its words: a date in the reply's own format ("2017-03-03") as the passage writes it ("March 3, 2017"); a
+    full name ("Kevin Kuranyi") as the surname the passage gives ("Kuranyi's early goal"), shown in full,
+    when the passage's article names him so and names no one else of that surname. Else the claim as it is."""
     if any(words_in(claim.words, p.text) for p in passages):
         return claim
     written = claim.words.strip(" []()")
-    day = read_date(written) if DATE_RE.fullmatch(written) else None
-    if day is None:
-        return claim
     order = sorted(range(1, len(passages) + 1), key=lambda n: n != claim.passage)
+    day = read_date(written) if DATE_RE.fullmatch(written) else None
+    if day is not None:
+        for n in order:
+            for match in DATE_RE.finditer(passages[n - 1].text):
+                if read_date(match.group(0)) == day:
+                    return Claim(match.group(0), n, claim.polarity)
+        return claim
+    names = written.split()
+    if not 2 <= len(names) <= 4 or not all(w[:1].isupper() for w in names):
+        return claim
+    surname = names[-1]
     for n in order:
-        for match in DATE_RE.finditer(passages[n - 1].text):
-            if read_date(match.group(0)) == day:
-                return Claim(match.group(0), n, claim.polarity)
+        article = articles[passages[n - 1].doc_id]
+        full = words_in(written, article.text)
+        if full is None or words_in(surname, passages[n - 1].text) is None:
+            continue
+        namesakes = {text for text, label in entities(article.text) if label == "PERSON"
+                     and text.split()[-1] == surname and text not in (written, surname)}
+        if not namesakes:
+            return Claim(surname, n, claim.polarity, shown=article.text[full[0]:full[1]])
     return claim
 
 
 def check(claims: list[Claim], question: str, passages: list[Passage], articles: dict[str, Article]) -> list[Checked]:
     """The claims that hold, each on the passage that holds it (a wrong [n] is moved to the right one)."""
     kept = []
-    for claim in [as_written(c, passages) for c in claims]:
+    for claim in [as_written(c, passages, articles) for c in claims]:
         order = [claim.passage] if 1 <= claim.passage <= len(passages) else []
         order += [n for n in range(1, len(passages) + 1) if n not in order]
         refuted = False  # copied from a sentence that says something else of those words
@@ -523,7 +539,7 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             s, e = sentence_around(article, start, end)
             start, end = whole_entity(article.text, s, e, start, end)
             polarity = decided_polarity(question, article.text[s:e], claim.polarity) if claim.polarity else None
-            kept.append(Checked(article.text[start:end], n, polarity, s, e, article.text[s:e]))
+            kept.append(Checked(claim.shown or article.text[start:end], n, polarity, s, e, article.text[s:e]))
             break
         else:
             # A sentence that holds the words but says something else of them is not quoted in their place.

@@ -405,6 +405,7 @@ def test_a_sentence_about_another_numbered_one_of_the_name_does_not_answer(quest
      "Angelique Kerber won the women's singles at Wimbledon in 2018, beating Serena Williams.", False),
     ("Which minister has been under US sanctions since 2018?",
      "Li Shangfu has been under US sanctions since 2018 for buying Russian combat aircraft.", False),
+    ("Who survived the 2004 tsunami?", "She set up a charity after the 2004 tsunami.", False),  # a year's event
 ])
 def test_a_year_the_passage_gives_only_as_a_bound_is_not_the_year_asked_about(question, sentence, bound):
     from qa.answer.claims import context_problems
@@ -412,3 +413,17 @@ def test_a_year_the_passage_gives_only_as_a_bound_is_not_the_year_asked_about(qu
     art = article(sentence, title="News")
     found = context_problems(question, passage_of(art, sentence), art, 0)
     assert any("only as a bound" in f for f in found) == bound, found
+
+
+def test_a_full_name_is_checked_by_the_surname_its_passage_gives_when_the_article_names_no_namesake():
+    text = ("The model Petra Nemcova set up a charity after the 2004 tsunami. "
+            "While Nemcova survived by clinging to a palm tree for eight hours, her partner did not.")
+    sentence = text.split(". ")[1]
+    question = "Who survived the 2004 tsunami?"
+    art = article(text, "tsunami.txt", title="A survivor's charity")
+    found = check([Claim("Petra Nemcova", 1)], question, [passage_of(art, sentence)], {art.doc_id: art})
+    assert [(c.words, c.sentence) for c in found] == [("Petra Nemcova", sentence)]
+    namesake = article(text + " Her sister Jana Nemcova runs the charity's office.", "tsunami.txt",
+                       title="A survivor's charity")
+    assert check([Claim("Petra Nemcova", 1)], question, [passage_of(namesake, sentence)],
+                 {namesake.doc_id: namesake}) == []
