@@ -275,10 +275,7 @@ STANDALONE_NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*(?![\w-])")
 
 def only_as_a_bound(year: str, text: str) -> bool:
     """Whether a year appears in text only after since / before / after / until ("since 2018")."""
-    if not YEAR_RE.fullmatch(year):
-        return False
-    spots = [m.start() for m in re.finditer(rf"(?<![\w.-]){year}(?![\w-])", text)]
-    return bool(spots) and all(BOUND_RE.search(text[max(0, at - 20):at]) for at in spots)
+    return bool(YEAR_RE.fullmatch(year)) and only_after(BOUND_RE, rf"(?<![\w.-]){year}(?![\w-])", text, 20)
 
 
 def standalone_numbers(text: str) -> set[str]:
@@ -353,10 +350,10 @@ def other_numbered(question: str, sentence: str) -> str | None:
         if name.lower().strip("'’-") in asked_words and number not in asked_numbers and not MONTH_RE.fullmatch(name):
             others.setdefault(name.lower(), f"{name} {number}")
     for name, other in others.items():
-        bare = re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)(?!\s+\d)", sentence, re.IGNORECASE)
+        bare = re.search(rf"(?<!\w){re.escape(name)}(?!\w)(?!\s+\d)", sentence, re.IGNORECASE)
         with_asked = any(re.search(rf"(?<!\w){re.escape(name)}\s+{re.escape(n)}(?!\w)", sentence, re.IGNORECASE)
                          for n in asked_numbers)
-        if not any(bare) and not with_asked:
+        if not bare and not with_asked:
             return other
     return None
 
@@ -455,10 +452,15 @@ NEGATION_RE = re.compile(r"\b(?:not|no|never|nor|neither|without|rather than|ins
                          re.IGNORECASE)
 
 
+def only_after(lead: re.Pattern, mention: str, text: str, reach: int) -> bool:
+    """Whether text has the mention (a pattern), and every time within reach characters after the lead."""
+    spots = [m.start() for m in re.finditer(mention, text, re.IGNORECASE)]
+    return bool(spots) and all(lead.search(text[max(0, at - reach):at]) for at in spots)
+
+
 def denied(sentence: str, word: str) -> bool:
     """Whether the sentence uses word only under a negation: "partners rather than rivals" denies "rivals"."""
-    spots = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\w*", sentence, re.IGNORECASE)]
-    return bool(spots) and all(NEGATION_RE.search(sentence[max(0, at - 40):at]) for at in spots)
+    return only_after(NEGATION_RE, rf"\b{re.escape(word)}\w*", sentence, 40)
 
 
 def decided_polarity(question: str, sentence: str, polarity: str) -> str:
@@ -478,6 +480,12 @@ def asked_speaker(question: str) -> str | None:
     return named[0] if named else None
 
 
+def passage_order(claim: Claim, count: int) -> list[int]:
+    """The passage numbers to try a claim on: the one it cites first, then the others in order."""
+    order = [claim.passage] if 1 <= claim.passage <= count else []
+    return order + [n for n in range(1, count + 1) if n not in order]
+
+
 def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Article]) -> Claim:
     """The claim as a passage writes it, cited to that passage (the one it cited first), where no passage has
     its words: a date in the reply's own format ("2017-03-03") as the passage writes it ("March 3, 2017"); a
@@ -486,7 +494,7 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
     if any(words_in(claim.words, p.text) for p in passages):
         return claim
     written = claim.words.strip(" []()")
-    order = sorted(range(1, len(passages) + 1), key=lambda n: n != claim.passage)
+    order = passage_order(claim, len(passages))
     day = read_date(written) if DATE_RE.fullmatch(written) else None
     if day is not None:
         for n in order:
@@ -514,8 +522,7 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
     """The claims that hold, each on the passage that holds it (a wrong [n] is moved to the right one)."""
     kept = []
     for claim in [as_written(c, passages, articles) for c in claims]:
-        order = [claim.passage] if 1 <= claim.passage <= len(passages) else []
-        order += [n for n in range(1, len(passages) + 1) if n not in order]
+        order = passage_order(claim, len(passages))
         refuted = False  # copied from a sentence that says something else of those words
         for n in order:
             passage = passages[n - 1]
