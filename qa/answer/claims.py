@@ -86,6 +86,8 @@ def parse_draft(draft: str, question: str) -> list[Claim]:
     claims = []
     for piece in re.split(r"\n+|;\s+(?=\S.*\[\d)", draft.strip()):
         bare = MARKER_RE.sub("", piece).strip().strip('"“”').strip()
+        if bare.startswith("[") and bare.endswith("]"):  # "[1] [Nadal]": the words bracketed like their number
+            bare = bare[1:-1].strip().strip('"“”').strip()
         if not bare or NONE_RE.match(bare):
             continue
         numbers_cited = cited_numbers(piece)

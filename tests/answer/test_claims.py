@@ -31,6 +31,8 @@ def test_a_reply_is_parsed_into_words_and_the_passage_number():
     assert parse_draft("[1] No, partners rather than rivals", "Did Xi say they are rivals?") == [
         Claim("partners rather than rivals", 1, "No")]
     assert parse_draft("[0] none", "Who?") == [] and parse_draft("[3]", "Who?") == []
+    assert parse_draft("[1] [Nadal]", "Who?") == [Claim("Nadal", 1)]  # words bracketed like their number
+    assert parse_draft("[3] [none]", "Who?") == []
 
 
 def test_words_from_another_speaker_are_not_an_answer_about_this_one():
