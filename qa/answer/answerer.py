@@ -67,6 +67,10 @@ class AnswerSettings:
     # benchmark sets it turned 8 refusals into right answers and 5 into wrong ones (benchmarks/README.md).
     second_look: bool = False
     recent_margin: float = 1.0  # for "the latest ...": sentences within this of the best, newest first
+    # A pick at least min_quote_confidence sure whose reply copied nothing that holds: before its sentence is
+    # quoted whole, the reader is shown that sentence alone and asked again (a 1.5B model copies better from
+    # one sentence than from four). On the benchmark sets 7 long quotes became short checked words, none worse.
+    reread: bool = True
 
 
 @dataclass
@@ -254,6 +258,8 @@ class Answerer:
                 pointing = decisions[-1].confidence >= self.settings.min_quote_confidence
             else:
                 pointing = bool(EMPTY_WORDS_RE.match(MARKER_RE.sub("", draft)))
+            if not checked and number and pointing and decisions and self.settings.reread:
+                checked = self.reread(query, shown[number - 1], number, articles)
             if not checked and number and pointing and not is_yes_no(query):
                 # A very sure pick whose reply copied nothing that holds ("[3]", "[1] none", a number
                 # written "45" for "45th"), or a bare "[n]" from a model without probabilities: the
@@ -263,6 +269,15 @@ class Answerer:
                 checked[0].passage += offset  # numbered among all candidates from here on
                 return checked[0], sure
         return None, sure
+
+    def reread(self, query: str, passage: Passage, number: int, articles: dict[str, Article]) -> list[Checked]:
+        """The reader's words from the picked sentence shown alone, checked there (numbered as among `shown`)."""
+        draft = "".join(self.reader.draft(query, [passage], self.settings.max_tokens, Pick(1, lambda _: 1)))
+        # Only copied words: a paraphrase of the one sentence shown would always be read as quoting it.
+        checked = [c for c in check(parse_draft(draft, query), query, [passage], articles) if c.words]
+        for c in checked:
+            c.passage = number
+        return checked
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
         """The final answer, without streaming."""

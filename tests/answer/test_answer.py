@@ -194,7 +194,8 @@ def test_a_model_that_shows_no_probabilities_keeps_its_own_pick(retriever):
 
 def test_a_sure_pick_with_no_words_is_answered_with_its_sentence_quoted(retriever):
     question, n, sure = scholz(retriever)
-    answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]", probabilities=sure)), OPEN).ask(question)
+    # Asked again with the sentence alone, the reader still copies nothing: the sentence is quoted.
+    answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}]", "[1]", probabilities=sure)), OPEN).ask(question)
     assert not answer.refused and answer.answer.startswith("“") and "Olaf Scholz" in answer.answer
     assert answer.answer.endswith("[1]") and "Olaf Scholz" in answer.citations[0].text
     # Below min_quote_confidence a bare number is not quoted either: a quote needs a sure pick.
@@ -209,13 +210,46 @@ def test_a_sure_pick_with_no_words_is_answered_with_its_sentence_quoted(retrieve
 @pytest.mark.parametrize("reply", ["none", "Chancellor Scholzz", "[2024-04-24]"])
 def test_a_very_sure_pick_whose_words_do_not_hold_is_answered_with_its_sentence_quoted(retriever, reply):
     question, n, sure = scholz(retriever)
-    answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}] {reply}", probabilities=sure)), OPEN).ask(question)
-    assert answer.confidence >= OPEN.min_quote_confidence
+    model = ScriptedModel(f"[{n}] {reply}", f"[1] {reply}", probabilities=sure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.confidence >= OPEN.min_quote_confidence and len(model.prompts) == 2  # asked again first
     assert not answer.refused and answer.answer.startswith("“") and "Olaf Scholz" in answer.citations[0].text
     # Below min_quote_confidence the model's "none" (or words the passage does not hold) stands: a refusal.
     strict = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), min_quote_confidence=1.0)
     answer = Answerer(retriever, ModelReader(ScriptedModel(f"[{n}] {reply}", probabilities=sure)), strict).ask(question)
     assert answer.refused and answer.citations == []
+
+
+def test_a_sure_pick_whose_words_do_not_hold_is_read_again_from_its_sentence_alone(retriever):
+    question, n, sure = scholz(retriever)
+    model = ScriptedModel(f"[{n}] the German leader", "[1] Olaf Scholz", probabilities=sure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert len(model.prompts) == 2
+    first, again = model.prompts[0][1]["content"], model.prompts[1][1]["content"]
+    assert first.count("\n[") >= 2 and again.count("\n[") == 1 and "[1]" in again and "Olaf Scholz" in again
+    assert not answer.refused and answer.answer.startswith("Olaf Scholz — “") and answer.answer.endswith("[1]")
+    assert "Olaf Scholz" in answer.citations[0].text
+    # Words the sentence does not hold, asked again, are not an answer; the sure pick's sentence is quoted.
+    model = ScriptedModel(f"[{n}] the German leader", "[1] Angela Merkel", probabilities=sure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert not answer.refused and answer.answer.startswith("“") and "Merkel" not in answer.answer
+    # A paraphrase of the one sentence shown is not read as quoting it (that would pass any reply): a yes/no
+    # question, whose sentence is never quoted on a bare pick, stays refused.
+    asked = "Did a German chancellor visit Beijing?"
+    m = passage_holding(retriever, list(Answerer(retriever, ExtractiveReader(), OPEN).stream(asked)), "Olaf Scholz")
+    on_it = [1.0 if i == m else 0.0 for i in range(5)]
+    model = ScriptedModel(f"[{m}] Yes", "[1] Yes, the German chancellor Olaf went to Beijing", probabilities=on_it)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(asked)
+    assert len(model.prompts) == 2 and answer.refused
+    # Off, or below min_quote_confidence, the reader is asked once.
+    model = ScriptedModel(f"[{n}] the German leader", "[1] Olaf Scholz", probabilities=sure)
+    off = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), reread=False)
+    Answerer(retriever, ModelReader(model), off).ask(question)
+    assert len(model.prompts) == 1
+    unsure = [0.5] + [0.125] * 4
+    model = ScriptedModel(f"[{n}] the German leader", "[1] Olaf Scholz", probabilities=unsure)
+    lenient = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), min_confidence=0.0)
+    assert Answerer(retriever, ModelReader(model), lenient).ask(question).refused and len(model.prompts) == 1
 
 
 def test_a_misspelled_name_is_checked_with_the_articles_spelling(retriever):

@@ -79,6 +79,24 @@ def test_a_sure_pick_is_quoted_when_the_model_copies_nothing_that_holds(answerer
     assert_well_cited(answer)
 
 
+def test_a_sure_pick_whose_words_fail_is_read_again_from_its_sentence_alone(seeds_index, real_embedder, model):
+    """Shown four sentences, the model picks the one about Yellen's trip but copies "5 1/2 hours" (Blinken's
+    meeting, another sentence); shown that sentence alone it copies the length of her stay."""
+    shown: list[int] = []
+
+    class Counting(ModelReader):
+        def draft(self, question, passages, max_tokens=40, pick=None):
+            shown.append(len(passages))
+            return super().draft(question, passages, max_tokens, pick)
+
+    answerer = Answerer(Retriever.load(seeds_index, embedder=real_embedder), Counting(model))
+    answer = answerer.ask("How long did Treasury Secretary Janet Yellen spend in China in early April?")
+    assert shown == [4, 1], shown
+    assert answer.answer.startswith("five days — “"), answer.answer
+    assert_well_cited(answer)
+    assert "five days" in answer.citations[0].text
+
+
 def test_a_person_met_somewhere_else_is_not_the_answer(answerer):
     """The model picks Xi Jinping, whom Blinken met in Beijing: the check drops it (the place the
     question names is not the sentence's). Chen Jining is the right answer, a refusal the safe one."""
