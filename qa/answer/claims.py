@@ -103,7 +103,8 @@ def parse_draft(draft: str, question: str) -> list[Claim]:
 
 def token_pattern(token: str) -> str:
     """A word as it may be written: small numbers in digits or in words ("6" ~ "six")."""
-    if token.isdigit() and int(token) < len(NUMBER_NAMES):
+    # isdecimal, not isdigit: "①" or "²" is a digit that int() cannot read
+    if token.isdecimal() and int(token) < len(NUMBER_NAMES):
         return f"(?:{token}|{NUMBER_NAMES[int(token)]})"
     if token in NUMBER_NAMES:
         return f"(?:{token}|{NUMBER_NAMES.index(token)})"

@@ -188,6 +188,10 @@ def test_small_numbers_match_in_digits_or_words():
     assert [c.words for c in checked] == ["more than six hours"]  # found without an [n], widened to the quantity
     assert problems(Claim("16 hours", 1), "How long did the meetings last?", passage_of(art, art.text), art) == [
         "not in the cited passage"]
+    circled = article("Step ① of the plan: Blinken meets Wang Yi.")  # a digit int() cannot read
+    checked = check(parse_draft("[1] Step ①", "What is the first step?"), "What is the first step?",
+                    [passage_of(circled, circled.text)], {"d.txt": circled})
+    assert [c.words for c in checked] == ["Step ①"]
 
 
 def test_a_sentence_about_another_place_does_not_answer_for_the_asked_one():
