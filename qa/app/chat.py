@@ -77,14 +77,18 @@ def build_app(service: ChatService) -> gr.Blocks:
             messages[-1] = {"role": "assistant", "content": problem(exc)}
             yield messages, gr.skip(), gr.skip(), history, ""
 
-    def article_table():
+    def article_table(clear_choice: bool = False):
+        """The Articles table and the choices that follow it. A refresh keeps what the person has
+        chosen to remove; only a change to the articles clears it."""
         try:
             rows = service.articles()
         except READABLE_ERRORS:
             rows = []
         table = [[r.date or "date unknown", r.outlet or r.source, r.title, r.chunks, r.doc_id] for r in rows]
         outlets = sorted({r.outlet for r in rows if r.outlet})
-        return table, gr.update(choices=[r.doc_id for r in rows], value=None), gr.update(choices=outlets)
+        choices = [r.doc_id for r in rows]
+        chosen = gr.update(choices=choices, value=None) if clear_choice else gr.update(choices=choices)
+        return table, chosen, gr.update(choices=outlets)
 
     def upload(files, progress=gr.Progress(track_tqdm=True)):
         if not files:
@@ -104,7 +108,7 @@ def build_app(service: ChatService) -> gr.Blocks:
             report = service.remove_article(doc_id)
         except READABLE_ERRORS as exc:
             return (*article_table(), problem(exc))
-        return (*article_table(), f"Removed {escape_markdown(doc_id)}; {escape_markdown(report.summary().splitlines()[1])}")
+        return (*article_table(clear_choice=True), f"Removed {escape_markdown(doc_id)}; {escape_markdown(report.summary().splitlines()[1])}")
 
     def fetch(urls_text, keep_watching, progress=gr.Progress(track_tqdm=True)):
         urls = [u.strip() for u in (urls_text or "").split() if u.strip()]

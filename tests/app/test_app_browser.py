@@ -145,8 +145,11 @@ def test_removing_an_article_updates_the_list(page, app_url):
     doc = "003_0c700c34483d6032.txt"
     page.get_by_role("tab", name="Articles").click()
     page.wait_for_function(f"() => document.querySelector('#articles')?.innerText.includes('{doc}')")
-    page.locator("#remove-choice input").fill(doc)
-    page.keyboard.press("Enter")
+    page.locator("#remove-choice input").click()
+    page.locator("#remove-choice").get_by_role("option", name=doc).click()
+    # The list refreshes when the tab opens; that refresh must not undo the choice.
+    page.wait_for_timeout(1000)
+    assert page.locator("#remove-choice input").input_value() == doc
     page.click("#remove")
     page.wait_for_function("() => document.querySelector('#articles-status')?.innerText.includes('Removed')",
                            timeout=60000)
