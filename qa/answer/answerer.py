@@ -314,6 +314,9 @@ class Answerer:
         for c in cited:  # the cited sentence is the one that holds the words
             if c.n == 1:
                 c.focus_start, c.focus_end = checked.sentence_start, checked.sentence_end
+                if 0 <= checked.window_start < c.start:  # from where the person is named in full
+                    c.start = checked.window_start
+                    c.text = articles[c.doc_id].text[c.start:c.end]
         uncited = [p for i, p in enumerate(passages[:self.settings.max_passages], start=1) if i not in number_of]
         return Answer(question, text, cited, False, query, uncited, "answer", articles)
 

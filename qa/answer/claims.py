@@ -78,6 +78,7 @@ class Checked:
     sentence_start: int  # article offsets of the sentence holding the words
     sentence_end: int
     sentence: str
+    window_start: int = -1  # where the cited excerpt must begin to hold the words (a full name named earlier)
 
 
 def parse_draft(draft: str, question: str) -> list[Claim]:
@@ -549,7 +550,11 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             s, e = sentence_around(article, start, end)
             start, end = whole_entity(article.text, s, e, start, end)
             polarity = decided_polarity(question, article.text[s:e], claim.polarity) if claim.polarity else None
-            kept.append(Checked(claim.shown or article.text[start:end], n, polarity, s, e, article.text[s:e]))
+            # A name shown fuller than its sentence gives it ("Roy Foster" for "Foster was recognized"): the
+            # cited excerpt begins where the article names it so, when that is close enough to show.
+            window_start = named_before(article, s, claim.shown) if claim.shown else -1
+            kept.append(Checked(claim.shown or article.text[start:end], n, polarity, s, e, article.text[s:e],
+                                window_start))
             break
         else:
             # A sentence that holds the words but says something else of them is not quoted in their place.
@@ -559,6 +564,20 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             if drawn is not None:
                 kept.append(drawn)
     return kept
+
+
+NAME_REACH = 600  # characters before the answer's sentence in which a name shown in full is looked for
+
+
+def named_before(article: Article, sentence_start: int, name: str) -> int:
+    """Where the nearest sentence before sentence_start (within NAME_REACH) that holds name starts, so a cited
+    excerpt beginning there holds it too; -1 when none does."""
+    for s, e in reversed(split_sentences(article.text[:sentence_start])):
+        if s < sentence_start - NAME_REACH:
+            break
+        if words_in(name, article.text[s:e]):
+            return s
+    return -1
 
 
 WHOLE_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "DATE",

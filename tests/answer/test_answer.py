@@ -74,6 +74,32 @@ def test_checked_words_are_answered_with_their_sentence_and_one_citation(retriev
     assert "Sentences:" in model.prompts[0][1]["content"]
 
 
+def test_a_name_shown_in_full_is_held_by_its_citation(retriever):
+    """ "Petra Nemcova" drawn from "While Nemcova survived ...", a sentence that gives only the surname: the
+    cited excerpt reaches back to where the article names her in full, so the answer's words can be read
+    in what the [1] opens."""
+    from qa.answer.claims import Claim, check
+    from qa.records import Article
+
+    text = ("The model Petra Nemcova set up a charity after the tsunami in Asia. It has since built schools "
+            "in four countries. While Nemcova survived by clinging to a palm tree for eight hours, her partner "
+            "did not. She says the charity is her most important work.")
+    article = Article(doc_id="nemcova.txt", title="A survivor's charity", text=text, source="example.com")
+    sentence = "While Nemcova survived by clinging to a palm tree for eight hours, her partner did not."
+    start = text.index(sentence)
+    passage = Passage(rank=1, score=5.0, text=sentence, doc_id=article.doc_id, title=article.title,
+                      source=article.source, date=None, start=start, end=start + len(sentence), chunk_id=1,
+                      focus_start=start, focus_end=start + len(sentence))
+    question = "Who survived by clinging to a palm tree?"
+    [checked] = check([Claim("Petra Nemcova", 1)], question, [passage], {article.doc_id: article})
+    answer = Answerer(retriever, settings=OPEN).compose(question, question, checked, [passage],
+                                                        {article.doc_id: article})
+    assert answer.answer.startswith("Petra Nemcova — “While Nemcova survived")
+    cited = answer.citations[0]
+    assert cited.text == text[:start + len(sentence)]  # from the sentence that names her in full
+    assert text[cited.focus_start:cited.focus_end] == sentence  # the answering sentence is the one marked
+
+
 def test_a_reply_naming_only_a_passage_is_not_accepted(retriever):
     answerer, _ = scripted(retriever, "Passage [1]", settings=AnswerSettings(min_relevance=float("-inf"),
                                                                               quote_relevance=float("inf")))

@@ -277,3 +277,18 @@ def test_a_year_given_only_as_since_is_not_the_year_asked_about(tmp_path, real_e
     answer = answerer_over(tmp_path, files, real_embedder, model).ask("Who won the design prize at the Lisbon fair "
                                                                        "in 2018?")
     assert answer.refused, answer.answer
+
+
+def test_the_words_an_answer_shows_are_in_the_excerpt_it_cites(tmp_path, real_embedder, model):
+    """News names a person in full once, then by surname: whichever the model writes, the [1] opens an
+    excerpt that holds the words the answer shows."""
+    files = {"nemcova.txt": "A survivor's charity\n\nThe model Petra Nemcova set up the Happy Hearts Fund after the "
+                            "tsunami of December 2004. The charity has since rebuilt schools in eight countries. "
+                            "While Nemcova survived by clinging to a palm tree for eight hours, her partner did not. "
+                            "She says the charity is now her most important work.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask(
+        "Who survived the tsunami by clinging to a palm tree?")
+    assert "Nemcova" in answer.answer, answer.answer
+    assert_well_cited(answer)
+    shown = answer.answer.split(" — “")[0] if " — “" in answer.answer else "Nemcova"
+    assert shown.lower() in answer.citations[0].text.lower(), (shown, answer.citations[0].text)

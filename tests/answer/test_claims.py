@@ -429,6 +429,12 @@ def test_a_full_name_is_checked_by_the_surname_its_passage_gives_when_the_articl
     art = article(text, "tsunami.txt", title="A survivor's charity")
     found = check([Claim("Petra Nemcova", 1)], question, [passage_of(art, sentence)], {art.doc_id: art})
     assert [(c.words, c.sentence) for c in found] == [("Petra Nemcova", sentence)]
+    assert found[0].window_start == 0  # the cited excerpt can begin where she is named in full
+    distant = article("The model Petra Nemcova set up a charity after the 2004 tsunami. " + "It grew. " * 80
+                      + sentence + ".", "tsunami.txt", title="A survivor's charity")
+    found = check([Claim("Petra Nemcova", 1)], "Who survived by clinging to a palm tree?",
+                  [passage_of(distant, sentence)], {distant.doc_id: distant})
+    assert [c.words for c in found] == ["Petra Nemcova"] and found[0].window_start == -1  # too far to show
     namesake = article(text + " Her sister Jana Nemcova runs the charity's office.", "tsunami.txt",
                        title="A survivor's charity")
     assert check([Claim("Petra Nemcova", 1)], question, [passage_of(namesake, sentence)],
