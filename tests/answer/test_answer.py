@@ -79,17 +79,15 @@ def test_a_name_shown_in_full_is_held_by_its_citation(retriever):
     cited excerpt reaches back to where the article names her in full, so the answer's words can be read
     in what the [1] opens."""
     from qa.answer.claims import Claim, check
-    from qa.records import Article
+    from tests.answer.test_claims import article as article_of, passage_of
 
     text = ("The model Petra Nemcova set up a charity after the tsunami in Asia. It has since built schools "
             "in four countries. While Nemcova survived by clinging to a palm tree for eight hours, her partner "
             "did not. She says the charity is her most important work.")
-    article = Article(doc_id="nemcova.txt", title="A survivor's charity", text=text, source="example.com")
+    article = article_of(text, "nemcova.txt", title="A survivor's charity")
     sentence = "While Nemcova survived by clinging to a palm tree for eight hours, her partner did not."
     start = text.index(sentence)
-    passage = Passage(rank=1, score=5.0, text=sentence, doc_id=article.doc_id, title=article.title,
-                      source=article.source, date=None, start=start, end=start + len(sentence), chunk_id=1,
-                      focus_start=start, focus_end=start + len(sentence))
+    passage = passage_of(article, sentence)
     question = "Who survived by clinging to a palm tree?"
     [checked] = check([Claim("Petra Nemcova", 1)], question, [passage], {article.doc_id: article})
     answer = Answerer(retriever, settings=OPEN).compose(question, question, checked, [passage],
