@@ -192,6 +192,8 @@ def main() -> None:
     parser.add_argument("--backend", default=None)
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--sentence-ranker", default="none",
+                        help="in-process run only: AnswerSettings.sentence_ranker (adapter:bundled), or none")
     parser.add_argument("--conversations", type=int, default=len(CONVERSATIONS), help="how many of the 12 to ask")
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--work", default=None, help=argparse.SUPPRESS)
@@ -201,6 +203,7 @@ def main() -> None:
         serve(work / "articles", work / "index", args.serve, work / "answers.log", args.backend)
         return
 
+    from qa.answer.answerer import AnswerSettings
     from qa.answer.readers import answer_backend
     from qa.app.service import ChatService
 
@@ -211,7 +214,9 @@ def main() -> None:
     if not args.skip_browser:  # the app in its own process, as a person's browser would find it
         results["browser"] = browser_run(work, args.backend, conversations)
     if not args.skip_in_process:
-        service = ChatService(work / "articles", work / "index", answer_backend(args.backend))
+        ranker = None if args.sentence_ranker.lower() == "none" else args.sentence_ranker
+        service = ChatService(work / "articles", work / "index", answer_backend(args.backend),
+                              settings=AnswerSettings(sentence_ranker=ranker))
         service.ensure_index(progress=False)
         started = time.perf_counter()
         service.warm()

@@ -148,7 +148,9 @@ def main() -> None:
         default = getattr(AnswerSettings(), name)
         if isinstance(default, bool):
             return value.lower() in ("1", "true", "yes", "on")
-        return int(value) if isinstance(default, int) else float(value)
+        if isinstance(default, (int, float)):
+            return int(value) if isinstance(default, int) else float(value)
+        return None if value.lower() in ("", "none", "off") else value  # a spec: --set sentence_ranker=none
 
     settings = AnswerSettings(**{k: typed(k, v) for k, v in (o.split("=", 1) for o in args.overrides)})
     print(f"settings: {settings}")

@@ -44,7 +44,7 @@ def collect(limit: int | None) -> list[dict]:
     from qa.answer import passages
     from qa.evaluate.answers import contains, newsqa_cases
 
-    cache = WORK / "sentence-features.pkl"
+    cache = WORK / "sentence-rows.pkl"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     retriever = Retriever.load(newsqa_index())
@@ -57,7 +57,8 @@ def collect(limit: int | None) -> list[dict]:
         sentences = passages.sentences_of(excerpts, articles)
         passages.score_sentences(case.question, sentences, articles, retriever.embedder)
         labels = [any(contains(s.text, g) for g in case.parts[0]) for s in sentences]
-        rows.append({"doc": case.gold_doc, "features": np.array([s.features for s in sentences]),
+        rows.append({"id": case.id, "doc": case.gold_doc, "question": case.question,
+                     "texts": [s.text for s in sentences], "features": np.array([s.features for s in sentences]),
                      "labels": np.array(labels, bool)})
         if number % 50 == 0:
             print(f"{number}/{len(cases)} questions", flush=True)

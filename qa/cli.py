@@ -71,11 +71,21 @@ def reranker_option(command):
                              "or KIND:NAME for another registered reranker.")(command)
 
 
-def answer_settings(min_confidence: float | None, **fields):
-    """AnswerSettings with the given fields, and --min-confidence when it was given."""
+def answer_settings(min_confidence: float | None, sentence_ranker: str, **fields):
+    """AnswerSettings with the given fields, --sentence-ranker, and --min-confidence when it was given."""
     from .answer.answerer import AnswerSettings
 
-    return AnswerSettings(**fields, **({} if min_confidence is None else {"min_confidence": min_confidence}))
+    ranker = None if sentence_ranker.lower() in ("", "none") else sentence_ranker
+    return AnswerSettings(**fields, sentence_ranker=ranker,
+                          **({} if min_confidence is None else {"min_confidence": min_confidence}))
+
+
+def sentence_ranker_option(command):
+    return click.option("--sentence-ranker", default="none", show_default=True,
+                        help="Score the question with each candidate sentence, beside the fitted sentence score: "
+                             "adapter:bundled (a cross-encoder trained on NewsQA; see benchmarks/README.md), "
+                             "adapter:PATH (an adapter from benchmarks/train_sentence_ranker.py), KIND:NAME for "
+                             "another registered reranker, or none.")(command)
 
 
 def confidence_option(command):
@@ -189,12 +199,13 @@ def ensure_index(articles_dir: str, store: str, model: str = DEFAULT_MODEL) -> N
 @backend_options
 @filter_options
 @reranker_option
+@sentence_ranker_option
 @confidence_option
 @click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused, ...} as JSON.")
 @readable_errors
 def ask_command(question: str, articles_dir: str, store: str, model: str, backend: str | None, gguf: str | None,
                 date_from: str | None, date_to: str | None, sources: tuple[str, ...], reranker: str | None,
-                min_confidence: float | None, as_json: bool) -> None:
+                sentence_ranker: str, min_confidence: float | None, as_json: bool) -> None:
     """Answer QUESTION from the articles, citing the excerpts each claim comes from.
 
     Builds the index from --articles first if there is none yet. On a terminal the answer streams
@@ -206,7 +217,7 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
     from .retrieve.retriever import Retriever
 
     ensure_index(articles_dir, store, model)
-    settings = answer_settings(min_confidence, filters=Filters(date_from, date_to, sources))
+    settings = answer_settings(min_confidence, sentence_ranker, filters=Filters(date_from, date_to, sources))
     answerer = Answerer(Retriever.load(store, reranker=reranker_for(reranker)), answer_backend(backend, gguf), settings)
     live = sys.stdout.isatty() and not as_json
     width = shutil.get_terminal_size().columns
@@ -235,19 +246,20 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
 @store_option
 @backend_options
 @reranker_option
+@sentence_ranker_option
 @confidence_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True)
 @readable_errors
 def chat_command(articles_dir: str, store: str, backend: str | None, gguf: str | None, reranker: str | None,
-                 min_confidence: float | None, host: str, port: int) -> None:
+                 sentence_ranker: str, min_confidence: float | None, host: str, port: int) -> None:
     """Start the web chat (building the index first if needed) and print its URL."""
     from .answer.readers import answer_backend
     from .app.chat import serve
     from .app.service import ChatService
 
     service = ChatService(articles_dir, store, answer_backend(backend, gguf),
-                          settings=answer_settings(min_confidence, reranker=reranker))
+                          settings=answer_settings(min_confidence, sentence_ranker, reranker=reranker))
     serve(service, host=host, port=port)
 
 

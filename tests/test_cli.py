@@ -85,6 +85,17 @@ def test_ask_builds_the_index_on_first_use_like_the_chat(tmp_path):
     assert json.loads(result.stdout)["citations"] and (tmp_path / "index" / "CURRENT").exists()
 
 
+def test_ask_takes_a_sentence_ranker_and_names_a_missing_adapter(built):
+    folder, _ = built
+    question = ["ask", "Which German chancellor Olaf Scholz visited Beijing?", "--backend", "extractive", "--json"]
+    missing = CliRunner().invoke(main, [*question, "--sentence-ranker", "adapter:/tmp/nowhere.safetensors",
+                                        *index_args(folder)])
+    assert missing.exit_code == 1 and "nowhere.safetensors: no sentence-ranker adapter there" in missing.output
+    ranked = CliRunner().invoke(main, [*question, "--sentence-ranker", "adapter:bundled", *index_args(folder)])
+    assert ranked.exit_code == 0, ranked.output
+    assert "Olaf Scholz" in json.loads(ranked.stdout)["answer"]
+
+
 def test_nothing_usable_exits_non_zero(tmp_path):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "empty.txt").write_text("   \n")
@@ -118,6 +129,7 @@ def test_help_lists_the_registered_back_ends_and_the_reranker_everywhere():
     for command in ("ask", "chat", "search", "eval"):
         result = CliRunner().invoke(main, [command, "--help"])
         assert "--reranker" in result.output, command
+        assert ("--sentence-ranker" in result.output) == (command in ("ask", "chat")), command
     ask = CliRunner().invoke(main, ["ask", "--help"]).output
     assert "[extractive|llama|openai]" in ask.replace("\n", "").replace(" ", "") or "extractive|llama|openai" in ask
     assert "--from" in ask and "--source" in ask

@@ -62,6 +62,10 @@ class AnswerSettings:
     max_tokens: int = 32  # "[n]" and the answering words; a reply ends with its first line
     filters: Filters = Filters()  # which articles may answer
     reranker: str | None = None  # a reranker spec (see retrieve.rerank.reranker_for), off by default
+    # Scores (question, sentence) pairs beside passages.py's fitted score: "adapter:bundled" (answer/sentence_ranker.py)
+    # or another reranker spec. Off: on the benchmark sets it gave 4 more right answers for as many bad at the 0.2 gate,
+    # fewer at some stricter gates, and turned two of the bundled articles' answers wrong (benchmarks/README.md).
+    sentence_ranker: str | None = None
     reference_date: str | None = None  # what "last week" is relative to: QA_REFERENCE_DATE, else the newest article
     # Nothing held on the best passages: show the reader the next max_passages once. Off: on the
     # benchmark sets it turned 8 refusals into right answers and 5 into wrong ones (benchmarks/README.md).
@@ -148,6 +152,7 @@ class Answerer:
         self.reader = reader or ExtractiveReader()
         self.settings = settings
         self.reranker = reranker_for(settings.reranker) if settings.reranker else None
+        self.sentence_ranker = reranker_for(settings.sentence_ranker) if settings.sentence_ranker else None
 
     @property
     def model(self):
@@ -170,7 +175,7 @@ class Answerer:
             filters = filters.narrowed(frame.date_from, frame.date_to, include_undated=True)
         excerpts = self.retriever.search(query, k=self.settings.k, filters=filters, reranker=self.reranker)
         articles = self.retriever.articles({e.doc_id for e in excerpts})
-        ranked = rank_sentences(query, excerpts, articles, self.retriever.embedder)
+        ranked = rank_sentences(query, excerpts, articles, self.retriever.embedder, self.sentence_ranker)
         if frame is not None and frame.prefer_recent and ranked:
             near = [s for s in ranked if s.score >= ranked[0].score - self.settings.recent_margin]
             near.sort(key=lambda s: s.excerpt.date or "", reverse=True)

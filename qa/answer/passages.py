@@ -2,8 +2,9 @@
 
 Each sentence gets a handful of features (meaning and word overlap with the question, where its
 excerpt ranked, whether it names the kind of thing the question asks for, ...) and a linear score
-whose weights were fitted on NewsQA dev questions (benchmarks/fit_sentence_scorer.py); the bundled
-articles played no part in it. A passage is one sentence, with the sentence before it kept as
+whose weights were fitted on NewsQA dev questions (benchmarks/fit_sentence_scorer.py), to which a
+cross-encoder's score can be added (AnswerSettings.sentence_ranker, off by default; sentence_ranker.py
+is trained on NewsQA dev questions); the bundled articles played no part in either. A passage is one sentence, with the sentence before it kept as
 context so that "he" and "the minister" keep their referent.
 """
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from ..index.embed import Embedder
 from ..records import Article, Excerpt, Passage
+from ..retrieve.rerank import Reranker
 from ..text.nlp import content_words, entities, numbers, same_name, word_weight
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms
@@ -46,6 +48,9 @@ FEATURES = ("cosine", "weighted_overlap", "weighted_overlap_context", "term_over
 # Fitted by benchmarks/fit_sentence_scorer.py (listwise logistic regression on NewsQA dev questions).
 WEIGHTS = np.array([1.479, 1.015, 1.041, 1.662, 0.658, 1.004, 1.164, 1.049, -0.912, 0.877, 0.641, 0.283, 0.259, 1.288,
                     0.092], dtype=np.float32)
+# The sentence ranker's score (sentence_ranker.py) counts this much beside the fitted score; chosen by
+# benchmarks/train_sentence_ranker.py --check on NewsQA articles the ranker was not trained on.
+RANKER_WEIGHT = 0.5
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 TYPED_CANDIDATES = 12  # sentences whose entities are looked at (the best by the other features)
 
@@ -105,8 +110,8 @@ def bigrams(words: list[str]) -> set[tuple[str, str]]:
 
 
 def score_sentences(question: str, sentences: list[Sentence], articles: dict[str, Article],
-                    embedder: Embedder) -> None:
-    """Fill in each sentence's features and score."""
+                    embedder: Embedder, ranker: Reranker | None = None) -> None:
+    """Fill in each sentence's features and score (with the ranker's score added when there is one)."""
     if not sentences:
         return
     vectors = embedder.embed([question] + [s.text for s in sentences])
@@ -149,13 +154,19 @@ def score_sentences(question: str, sentences: list[Sentence], articles: dict[str
             new = [t for t, label in entities(sentence.text) if label in wanted and t.lower() not in asked]
             sentence.features[13] = 1.0 if new else 0.0
             sentence.score = float(sentence.features @ WEIGHTS)
+    if ranker is not None:
+        ranked = ranker.score(question, [s.text for s in sentences])
+        # Relative to the best-scored sentence, which keeps its score: min_relevance's floor means what it did.
+        top = ranked[max(range(len(sentences)), key=lambda i: sentences[i].score)]
+        for sentence, value in zip(sentences, ranked):
+            sentence.score += RANKER_WEIGHT * (value - top)
 
 
 def rank_sentences(question: str, excerpts: list[Excerpt], articles: dict[str, Article],
-                   embedder: Embedder) -> list[Sentence]:
+                   embedder: Embedder, ranker: Reranker | None = None) -> list[Sentence]:
     """Every sentence of the excerpts, best answer first (an exact repeat of a better one is dropped)."""
     sentences = sentences_of(excerpts, articles)
-    score_sentences(question, sentences, articles, embedder)
+    score_sentences(question, sentences, articles, embedder, ranker)
     ranked, seen = [], set()
     for sentence in sorted(sentences, key=lambda s: -s.score):
         key = " ".join(content_words(sentence.text))
@@ -177,9 +188,9 @@ def as_passage(sentence: Sentence, rank: int, context: bool = True) -> Passage:
 
 
 def select_passages(question: str, excerpts: list[Excerpt], articles: dict[str, Article], embedder: Embedder,
-                    max_passages: int = 4) -> list[Passage]:
+                    max_passages: int = 4, ranker: Reranker | None = None) -> list[Passage]:
     """The best sentences as passages (text == article.text[start:end]), best first."""
-    ranked = rank_sentences(question, excerpts, articles, embedder)
+    ranked = rank_sentences(question, excerpts, articles, embedder, ranker)
     passages = []
     for sentence in ranked[:max_passages]:
         passage = as_passage(sentence, len(passages) + 1)

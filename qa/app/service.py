@@ -65,11 +65,14 @@ class ChatService:
             return self._retriever
 
     def warm(self) -> None:
-        """Load the embedder, the answer model and the claim checker's language models before the first
-        question, so it costs no more than the next one."""
+        """Load the embedder, the sentence ranker (when one is set), the answer model and the claim checker's
+        language models before the first question, so it costs no more than the next one."""
+        from ..retrieve.rerank import reranker_for
         from ..text.nlp import parse, word_weight
 
         self.embedder.embed_query("warm up")
+        if self.settings.sentence_ranker:  # merged and exported to ONNX on first use ever, then loaded
+            reranker_for(self.settings.sentence_ranker).score("warm up", ["Warm up."])
         parse("Warm up the parser on Friday in Beijing, Wang said.")
         word_weight("warm")
         self.reader.warm()

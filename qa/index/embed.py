@@ -130,15 +130,7 @@ class OnnxInt8Embedder(Embedder):
 
     @cached_property
     def session(self):
-        import os
-
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        return onnxruntime.InferenceSession(str(quantized_export(self.base, self.folder)), options,
-                                            providers=["CPUExecutionProvider"])
+        return onnx_session(quantized_export(self.base, self.folder))
 
     @property
     def dim(self) -> int:
@@ -193,6 +185,18 @@ class OnnxInt8Embedder(Embedder):
                 pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             vectors[rows] = pooled
         return vectors
+
+
+def onnx_session(model: Path):
+    """An ONNX Runtime session on the CPU, all cores, all graph optimisations."""
+    import os
+
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count() or 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
 def quantized_export(base: str, folder) -> Path:

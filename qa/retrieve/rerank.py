@@ -6,11 +6,11 @@ sentence-transformers CrossEncoder by Hugging Face id or local path) builds one.
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..registry import Registry
 
-RERANKERS: Registry = Registry("reranker")
+RERANKERS: Registry = Registry("reranker", modules=("qa.answer.sentence_ranker",))
 
 
 class Reranker:
@@ -40,6 +40,7 @@ class CrossEncoderReranker(Reranker):
         return [float(s) for s in self.model.predict([(question, t) for t in texts], show_progress_bar=False)]
 
 
+@lru_cache(maxsize=8)  # one loaded model per spec, however many answerers ask for it (the chat makes one per question)
 def reranker_for(spec: str | None) -> Reranker | None:
     """"KIND:NAME" for a registered kind, a bare NAME for a cross-encoder; None or "" for no reranker."""
     if not spec:

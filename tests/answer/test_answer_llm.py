@@ -11,7 +11,7 @@ import time
 import pytest
 
 from qa import Retriever, build_index
-from qa.answer.answerer import REFUSAL, Answerer
+from qa.answer.answerer import REFUSAL, Answerer, AnswerSettings
 from qa.answer.citations import cited_numbers
 from qa.answer.models import LlamaCppModel, OpenAICompatibleModel, bundled_gguf
 from qa.answer.readers import ModelReader
@@ -62,6 +62,16 @@ def test_real_questions_get_the_fact_with_valid_citations(answerer, question, fa
     assert "Great Hall" not in answer.answer  # where Xi, not Wang Yi, received Blinken
     assert_well_cited(answer)
     assert any(fact.lower() in c.text.lower() for c in answer.citations)
+
+
+def test_with_the_sentence_ranker_on_answers_stay_checked_and_cited(seeds_index, real_embedder, model):
+    ranked = Answerer(Retriever.load(seeds_index, embedder=real_embedder), ModelReader(model),
+                      AnswerSettings(sentence_ranker="adapter:bundled"))
+    answer = ranked.ask("Which German chancellor visited Beijing shortly before Blinken?")
+    assert "Scholz" in answer.answer, answer.answer
+    assert_well_cited(answer)
+    assert "session" in vars(ranked.sentence_ranker)  # the ranker's model was run, not skipped
+    assert ranked.ask("What was served at the state banquet for Blinken in Beijing?").refused
 
 
 def test_a_misspelled_question_is_answered_as_the_articles_spell_it(answerer):
