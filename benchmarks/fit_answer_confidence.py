@@ -97,8 +97,8 @@ def collect(limit: int | None, unanswerable: int) -> list[dict]:
     if todo:
         ROWS.parent.mkdir(parents=True, exist_ok=True)
         with open(ROWS, "a") as out:
-            for case, without in progress(todo, True, "questions", "q"):
-                candidates, shown, same = shown_of(case.question, case.gold_doc if without else None)
+            for case, taken_out in progress(todo, True, "questions", "q"):
+                candidates, shown, same = shown_of(case.question, case.gold_doc if taken_out else None)
                 if not shown:
                     continue
                 seen = {}
@@ -109,7 +109,7 @@ def collect(limit: int | None, unanswerable: int) -> list[dict]:
 
                 text = "".join(reader.draft(case.question, shown, 32, Pick(len(shown), own_choice)))
                 gold = [any(contains(c.text, a) for part in case.parts for a in part) for c in candidates]
-                row = {"id": case.id + ("-without" if without else ""), "doc": case.gold_doc, "q": case.question,
+                row = {"id": case.id + ("-without" if taken_out else ""), "doc": case.gold_doc, "q": case.question,
                        "p": seen["p"], "text": text, "scores": [c.score for c in candidates], "gold": gold,
                        "k": len(shown), "same": same}
                 rows[row["id"]] = row
