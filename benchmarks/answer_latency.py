@@ -214,9 +214,8 @@ def main() -> None:
     if not args.skip_browser:  # the app in its own process, as a person's browser would find it
         results["browser"] = browser_run(work, args.backend, conversations)
     if not args.skip_in_process:
-        ranker = None if args.sentence_ranker.lower() == "none" else args.sentence_ranker
         service = ChatService(work / "articles", work / "index", answer_backend(args.backend),
-                              settings=AnswerSettings(sentence_ranker=ranker))
+                              settings=AnswerSettings(sentence_ranker=args.sentence_ranker))
         service.ensure_index(progress=False)
         started = time.perf_counter()
         service.warm()

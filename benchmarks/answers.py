@@ -150,7 +150,7 @@ def main() -> None:
             return value.lower() in ("1", "true", "yes", "on")
         if isinstance(default, (int, float)):
             return int(value) if isinstance(default, int) else float(value)
-        return None if value.lower() in ("", "none", "off") else value  # a spec: --set sentence_ranker=none
+        return value  # a spec, as given: --set sentence_ranker=adapter:bundled, or none
 
     settings = AnswerSettings(**{k: typed(k, v) for k, v in (o.split("=", 1) for o in args.overrides)})
     print(f"settings: {settings}")

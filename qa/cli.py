@@ -71,13 +71,11 @@ def reranker_option(command):
                              "or KIND:NAME for another registered reranker.")(command)
 
 
-def answer_settings(min_confidence: float | None, sentence_ranker: str, **fields):
-    """AnswerSettings with the given fields, --sentence-ranker, and --min-confidence when it was given."""
+def answer_settings(min_confidence: float | None, **fields):
+    """AnswerSettings with the given fields, and --min-confidence when it was given."""
     from .answer.answerer import AnswerSettings
 
-    ranker = None if sentence_ranker.lower() in ("", "none") else sentence_ranker
-    return AnswerSettings(**fields, sentence_ranker=ranker,
-                          **({} if min_confidence is None else {"min_confidence": min_confidence}))
+    return AnswerSettings(**fields, **({} if min_confidence is None else {"min_confidence": min_confidence}))
 
 
 def sentence_ranker_option(command):
@@ -217,7 +215,8 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
     from .retrieve.retriever import Retriever
 
     ensure_index(articles_dir, store, model)
-    settings = answer_settings(min_confidence, sentence_ranker, filters=Filters(date_from, date_to, sources))
+    settings = answer_settings(min_confidence, sentence_ranker=sentence_ranker,
+                               filters=Filters(date_from, date_to, sources))
     answerer = Answerer(Retriever.load(store, reranker=reranker_for(reranker)), answer_backend(backend, gguf), settings)
     live = sys.stdout.isatty() and not as_json
     width = shutil.get_terminal_size().columns
@@ -259,7 +258,8 @@ def chat_command(articles_dir: str, store: str, backend: str | None, gguf: str |
     from .app.service import ChatService
 
     service = ChatService(articles_dir, store, answer_backend(backend, gguf),
-                          settings=answer_settings(min_confidence, sentence_ranker, reranker=reranker))
+                          settings=answer_settings(min_confidence, reranker=reranker,
+                                                  sentence_ranker=sentence_ranker))
     serve(service, host=host, port=port)
 
 

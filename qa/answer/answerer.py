@@ -151,8 +151,8 @@ class Answerer:
         self.retriever = retriever
         self.reader = reader or ExtractiveReader()
         self.settings = settings
-        self.reranker = reranker_for(settings.reranker) if settings.reranker else None
-        self.sentence_ranker = reranker_for(settings.sentence_ranker) if settings.sentence_ranker else None
+        self.reranker = reranker_for(settings.reranker)
+        self.sentence_ranker = reranker_for(settings.sentence_ranker)
 
     @property
     def model(self):

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import BUNDLED_MODEL, cache_dir
-from ..index.embed import onnx_session, quantized_export, resolve_model
+from ..index.embed import mean_pooled, onnx_session, quantized_export, resolve_model
 from ..retrieve.rerank import RERANKERS, Reranker
 
 BUNDLED_ADAPTER = Path(__file__).with_name("sentence_ranker.safetensors")
@@ -115,13 +115,7 @@ class AdapterRanker(Reranker):
         if not texts:
             return []
         encodings = self.tokenizer.encode_batch([(question, text) for text in texts])
-        length = max(len(e.ids) for e in encodings)
-        ids, types, mask = (np.zeros((len(texts), length), dtype=np.int64) for _ in range(3))
-        for row, encoding in enumerate(encodings):
-            n = len(encoding.ids)
-            ids[row, :n], types[row, :n], mask[row, :n] = encoding.ids, encoding.type_ids, 1
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-        pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        pooled = mean_pooled(self.session, encodings, MAX_TOKENS)
         weight, bias = self.head
         return [float(s) for s in pooled @ weight + bias]
 

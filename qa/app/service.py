@@ -71,8 +71,9 @@ class ChatService:
         from ..text.nlp import parse, word_weight
 
         self.embedder.embed_query("warm up")
-        if self.settings.sentence_ranker:  # merged and exported to ONNX on first use ever, then loaded
-            reranker_for(self.settings.sentence_ranker).score("warm up", ["Warm up."])
+        sentence_ranker = reranker_for(self.settings.sentence_ranker)
+        if sentence_ranker is not None:  # merged and exported to ONNX on first use ever, then loaded
+            sentence_ranker.score("warm up", ["Warm up."])
         parse("Warm up the parser on Friday in Beijing, Wang said.")
         word_weight("warm")
         self.reader.warm()

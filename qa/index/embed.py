@@ -165,26 +165,29 @@ class OnnxInt8Embedder(Embedder):
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")  # similar lengths batch together
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
         batches = progress_bar(range(0, len(texts), self.batch_size), progress, "Batches", "batch")
-        inputs = {i.name for i in self.session.get_inputs()}
         for first in batches:
             rows = order[first:first + self.batch_size]
-            length = min(max(len(encodings[r].ids) for r in rows), self.max_tokens)
-            ids = np.zeros((len(rows), length), dtype=np.int64)
-            mask = np.zeros((len(rows), length), dtype=np.int64)
-            for j, r in enumerate(rows):
-                row_ids = encodings[r].ids[:length]
-                ids[j, :len(row_ids)] = row_ids
-                mask[j, :len(row_ids)] = 1
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in inputs:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feed)[0]
-            summed = (hidden * mask[:, :, None]).sum(axis=1)
-            pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            pooled = mean_pooled(self.session, [encodings[r] for r in rows], self.max_tokens)
             if self.settings["normalize"]:
                 pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             vectors[rows] = pooled
         return vectors
+
+
+def mean_pooled(session, encodings: list, max_tokens: int) -> np.ndarray:
+    """The transformer's last layer averaged over each encoding's tokens (at most max_tokens), in one batch
+    padded to the longest; the encodings' segment ids go in too (all zero for single texts, one for a pair's
+    second text)."""
+    length = min(max(len(e.ids) for e in encodings), max_tokens)
+    ids, types, mask = (np.zeros((len(encodings), length), dtype=np.int64) for _ in range(3))
+    for row, encoding in enumerate(encodings):
+        n = min(len(encoding.ids), length)
+        ids[row, :n], types[row, :n], mask[row, :n] = encoding.ids[:n], encoding.type_ids[:n], 1
+    feed = {"input_ids": ids, "attention_mask": mask}
+    if "token_type_ids" in {i.name for i in session.get_inputs()}:
+        feed["token_type_ids"] = types
+    hidden = session.run(None, feed)[0]
+    return (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
 
 
 def onnx_session(model: Path):

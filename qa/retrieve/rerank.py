@@ -42,8 +42,8 @@ class CrossEncoderReranker(Reranker):
 
 @lru_cache(maxsize=8)  # one loaded model per spec, however many answerers ask for it (the chat makes one per question)
 def reranker_for(spec: str | None) -> Reranker | None:
-    """"KIND:NAME" for a registered kind, a bare NAME for a cross-encoder; None or "" for no reranker."""
-    if not spec:
+    """"KIND:NAME" for a registered kind, a bare NAME for a cross-encoder; None, "" or "none" for no reranker."""
+    if not spec or spec.lower() == "none":
         return None
     kind, _, name = spec.partition(":")
     if name and kind in RERANKERS:

@@ -59,6 +59,7 @@ def test_the_ranker_reorders_sentences_and_the_best_scored_keeps_its_score():
 def test_rankers_are_found_by_spec_and_a_missing_adapter_is_named():
     assert isinstance(reranker_for("adapter:bundled"), AdapterRanker)
     assert reranker_for("adapter:bundled") is reranker_for("adapter:bundled")  # loaded once, not per answer
+    assert reranker_for("none") is None and reranker_for(None) is None
     assert BUNDLED_ADAPTER.stat().st_size < 5_000_000  # an adapter, not a copy of the model
     with pytest.raises(FileNotFoundError, match="nowhere.safetensors"):
         reranker_for("adapter:/tmp/nowhere.safetensors")
