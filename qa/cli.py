@@ -199,11 +199,13 @@ def ensure_index(articles_dir: str, store: str, model: str = DEFAULT_MODEL) -> N
 @reranker_option
 @sentence_ranker_option
 @confidence_option
-@click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused, ...} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, citations, refused, steps, ...} as JSON.")
+@click.option("--explain", is_flag=True, help="Then tell how the answer was reached: the sentences shown, the "
+              "model's probabilities, the pick and its confidence, what the model wrote, and which check it failed.")
 @readable_errors
 def ask_command(question: str, articles_dir: str, store: str, model: str, backend: str | None, gguf: str | None,
                 date_from: str | None, date_to: str | None, sources: tuple[str, ...], reranker: str | None,
-                sentence_ranker: str, min_confidence: float | None, as_json: bool) -> None:
+                sentence_ranker: str, min_confidence: float | None, as_json: bool, explain: bool) -> None:
     """Answer QUESTION from the articles, citing the excerpts each claim comes from.
 
     Builds the index from --articles first if there is none yet. On a terminal the answer streams
@@ -238,6 +240,10 @@ def ask_command(question: str, articles_dir: str, store: str, model: str, backen
     for c in answer.citations:
         click.echo(f"  [{c.n}] {format_citation(c)}")
         click.echo(f"      “{c.text}”")
+    if explain:
+        click.echo("\nHow this answer was reached (sentence numbers as the reader saw them, not the answer's [n]):")
+        for step in answer.steps:
+            click.echo(f"      {step.strip()}" if step.startswith(" ") else f"  - {step}")
 
 
 @main.command("chat")

@@ -76,6 +76,19 @@ def test_ask_piped_prints_the_final_answer_once(built):
     assert result.output.splitlines()[0].startswith("The closest passage says:")
 
 
+def test_ask_explain_tells_how_the_answer_was_reached(built):
+    folder, _ = built
+    question = ["ask", "Which German chancellor Olaf Scholz visited Beijing?", "--backend", "extractive"]
+    result = CliRunner().invoke(main, [*question, "--explain", *index_args(folder)])
+    assert result.exit_code == 0, result.output
+    answer, how = result.output.split("\nHow this answer was reached", 1)
+    assert "Olaf Scholz" in answer and "  - No reader model: the best sentence quoted" in how
+    plain = CliRunner().invoke(main, [*question, *index_args(folder)])
+    assert "How this answer was reached" not in plain.output
+    as_json = CliRunner().invoke(main, [*question, "--json", *index_args(folder)])
+    assert json.loads(as_json.stdout)["steps"] == ["No reader model: the best sentence quoted, nothing ruling it out."]
+
+
 def test_ask_builds_the_index_on_first_use_like_the_chat(tmp_path):
     shutil.copytree(SEEDS, tmp_path / "articles")
     result = CliRunner().invoke(main, ["ask", "Who is Chen Jining?", "--backend", "extractive", "--json",

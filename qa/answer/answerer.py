@@ -24,8 +24,8 @@ from ..text.nlp import PRONOUNS, content_words
 from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
-from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, is_yes_no, names_a_doer, parse_draft, pointed,
-                     statement, trimmed)
+from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, first_problems, is_yes_no, names_a_doer,
+                     parse_draft, pointed, statement, trimmed)
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -95,11 +95,12 @@ class Answer:
     kind: str = "answer"  # "answer" (checked words), "extract" (a quoted passage), "refusal"
     articles: dict[str, Article] = field(default_factory=dict, repr=False)  # what the citations come from
     confidence: float | None = None  # the estimate that the answer's sentence holds the answer (confidence.py)
+    steps: list[str] = field(default_factory=list)  # how the answer was reached, in words (`qa ask --explain`)
 
     def to_dict(self) -> dict:
         return {"answer": self.answer, "citations": [asdict(c) for c in self.citations],
                 "refused": self.refused, "kind": self.kind, "confidence": self.confidence, "question": self.question,
-                "standalone_question": self.standalone_question,
+                "standalone_question": self.standalone_question, "steps": self.steps,
                 "also_retrieved": [e.to_dict() for e in self.also_retrieved]}
 
 
@@ -141,6 +142,15 @@ def shows(passage: Passage, other: Passage) -> bool:
     """Whether passage's text already holds other's sentence."""
     return (passage.doc_id == other.doc_id and passage.start <= other.focus_start
             and other.focus_end <= passage.end)
+
+
+def picked(decision: confidence.Decision, offset: int, floor: float) -> str:
+    """The code's pick among the shown sentences, told with the model's probabilities it was made from."""
+    odds = ", ".join([f"none {decision.probabilities[0]:.2f}"] + [f"[{offset + n}] {p:.2f}" for n, p in
+                                                                  enumerate(decision.probabilities[1:], start=1)])
+    if not decision.passage:
+        return f"The reader's probabilities: {odds}. Confidence {decision.confidence:.2f} is below {floor}: refused."
+    return f"The reader's probabilities: {odds}. Picked [{offset + decision.passage}], confidence {decision.confidence:.2f}."
 
 
 class Answerer:
@@ -212,32 +222,44 @@ class Answerer:
             candidates, articles = self.passages(query, frame)
         passages = candidates[:self.settings.max_passages]  # what the reader sees
         yield Retrieved(query, passages, articles, frame.describe())
+        steps = [f"Searched for: {query}"] if query != question else []
         best = passages[0].score if passages else float("-inf")
         if not passages or best < self.settings.min_relevance:
-            yield self.refusal(question, query, passages, articles)
+            steps.append("Nothing was retrieved." if not passages else f"The best sentence scores {best:.2f}, "
+                         f"below min_relevance {self.settings.min_relevance}: refused without asking the reader.")
+            refusal = self.refusal(question, query, passages, articles)
+            refusal.steps = steps
+            yield refusal
             return
         extract = self.extract(question, query, passages, articles) if best >= self.settings.quote_relevance else None
         if extract is not None and self.reader.model is not None:
             yield Partial(extract.answer)
-        checked, sure = self.read(query, candidates, articles)
+        checked, sure = self.read(query, candidates, articles, steps)
         if checked is not None:
             answer = self.compose(question, query, checked, candidates, articles)
         elif extract is not None and self.reader.model is None:
             answer = extract  # the extractive back end's answer
+            steps.append("No reader model: the best sentence quoted, nothing ruling it out.")
         else:
             # A model that found nothing it could copy from the passages is not overruled with a
             # quote: on the benchmark sets such quotes were wrong far more often than right.
             answer = self.refusal(question, query, passages, articles)
+            if not steps or not steps[-1].endswith("refused."):
+                steps.append("Nothing the reader wrote holds: refused.")
         answer.confidence = sure
+        answer.steps = steps
         yield answer
 
-    def read(self, query: str, candidates: list[Passage], articles: dict[str, Article]) -> tuple[Checked | None, float | None]:
+    def read(self, query: str, candidates: list[Passage], articles: dict[str, Article],
+             steps: list[str]) -> tuple[Checked | None, float | None]:
         """The reader's first claim that holds, and the confidence in its sentence (None where the model
         shows no probabilities): on the best passages, then (when nothing there holds) on the next ones
         still above min_relevance. (None, confidence) when neither round yields one, or when the sentence
-        the reader and the code picked is below min_confidence."""
+        the reader and the code picked is below min_confidence. What happened is appended to steps."""
+        if self.reader.model is None:
+            return None, None  # the extractive back end writes no draft
         size = self.settings.max_passages
-        rounds = 2 if self.settings.second_look and self.reader.model is not None else 1
+        rounds = 2 if self.settings.second_look else 1
         sure = None
         for offset in range(0, size * rounds, size):
             shown = [p for p in candidates[offset:offset + size] if offset == 0 or p.score >= self.settings.min_relevance]
@@ -252,34 +274,48 @@ class Answerer:
                 return decisions[-1].passage
 
             draft = "".join(self.reader.draft(query, shown, self.settings.max_tokens, Pick(len(shown), decide)))
+            steps.append("Shown to the reader, with their scores (passages.py):")
+            steps += [f"  [{offset + n}] {p.score:.2f} “{trimmed(p.focus)}”" for n, p in enumerate(shown, start=1)]
             if decisions:
                 sure = decisions[-1].confidence
+                steps.append(picked(decisions[-1], offset, self.settings.min_confidence))
                 if not decisions[-1].passage:
                     continue  # not sure enough of any sentence: whatever the reply says, no claim stands
+            steps.append(f"The reader wrote: {draft.strip()!r}")
             claims = parse_draft(draft, query)
             checked = check(claims, query, shown, articles)
+            if not checked:
+                steps.append("It does not hold: " + "; ".join(first_problems(claims, query, shown, articles)) + ".")
             number = decisions[-1].passage if decisions else bare_number(draft)
             if decisions:
                 pointing = decisions[-1].confidence >= self.settings.min_quote_confidence
             else:
                 pointing = bool(EMPTY_WORDS_RE.match(MARKER_RE.sub("", draft)))
             if not checked and number and pointing and decisions and self.settings.reread:
-                checked = self.reread(query, shown[number - 1], number, articles)
+                checked = self.reread(query, shown[number - 1], number, articles, steps)
             if not checked and number and pointing and not is_yes_no(query):
                 # A very sure pick whose reply copied nothing that holds ("[3]", "[1] none", a number
                 # written "45" for "45th"), or a bare "[n]" from a model without probabilities: the
                 # sentence itself, quoted, is the answer when nothing rules it out.
                 checked = [c for c in [pointed(number, query, shown, articles)] if c]
+                if not checked:
+                    steps.append(f"Sentence [{offset + number}] is not quoted either: the checks rule it out.")
             if checked:
                 checked[0].passage += offset  # numbered among all candidates from here on
-                return checked[0], sure
+                held = checked[0]
+                steps.append(f"Checked: “{held.words}” is in sentence [{held.passage}], which nothing rules out."
+                             if held.words else f"Answered with sentence [{held.passage}] quoted whole, which nothing rules out.")
+                return held, sure
         return None, sure
 
-    def reread(self, query: str, passage: Passage, number: int, articles: dict[str, Article]) -> list[Checked]:
+    def reread(self, query: str, passage: Passage, number: int, articles: dict[str, Article],
+               steps: list[str]) -> list[Checked]:
         """The reader's words from the picked sentence shown alone, checked there (numbered as among `shown`)."""
         draft = "".join(self.reader.draft(query, [passage], self.settings.max_tokens, Pick(1, lambda _: 1)))
         # Only copied words: a paraphrase of the one sentence shown would always be read as quoting it.
         checked = [c for c in check(parse_draft(draft, query), query, [passage], articles) if c.words]
+        steps.append(f"Shown sentence [{number}] alone, the reader wrote: {draft.strip()!r}"
+                     + ("" if checked else " (no copied words that hold)."))
         for c in checked:
             c.passage = number
         return checked

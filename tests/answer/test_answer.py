@@ -283,3 +283,38 @@ def test_a_misspelled_name_is_checked_with_the_articles_spelling(retriever):
     answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
     assert "Blinken" in answer.standalone_question and "Blinken" in model.prompts[0][-1]["content"]
     assert not answer.refused and answer.answer.startswith("Diaoyutai state guesthouse — “")
+
+
+def test_the_steps_tell_the_pick_the_reply_and_the_check_that_held(retriever):
+    question, n, sure = scholz(retriever)
+    answer = Answerer(retriever, ModelReader(ScriptedModel("[9] Olaf Scholz", probabilities=sure)), OPEN).ask(question)
+    assert not answer.refused
+    steps = "\n".join(answer.steps)
+    shown = [s for s in answer.steps if s.startswith("  [")]
+    assert 1 <= len(shown) <= 4 and any("Olaf Scholz" in s for s in shown)  # each sentence the reader saw
+    assert f"none 0.00, [1] {sure[1]:.2f}" in steps and f"Picked [{n}], confidence {answer.confidence:.2f}" in steps
+    assert f"The reader wrote: '[{n}] Olaf Scholz'" in steps
+    assert answer.steps[-1] == f"Checked: “Olaf Scholz” is in sentence [{n}], which nothing rules out."
+    assert answer.to_dict()["steps"] == answer.steps
+
+
+def test_the_steps_of_a_refusal_name_the_check_that_failed(retriever):
+    answerer, _ = scripted(retriever, "Shanghai has 24.9 million people [1]")
+    answer = answerer.ask("Which German chancellor visited Beijing?")
+    assert answer.refused
+    assert "The reader wrote: 'Shanghai has 24.9 million people [1]'" in answer.steps
+    assert "It does not hold: not in the cited passage." in answer.steps
+    assert answer.steps[-1] == "Nothing the reader wrote holds: refused."
+    unsure = [0.9] + [0.025] * 4
+    question, n, _ = scholz(retriever)
+    model = ScriptedModel(f"[{n}] Olaf Scholz", probabilities=unsure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.refused and answer.steps[-1].endswith(f"Confidence {answer.confidence:.2f} is below 0.2: refused.")
+    assert not any(s.startswith("The reader wrote") for s in answer.steps)  # below the gate, the reply is not read
+
+
+def test_the_steps_of_a_weak_retrieval_say_the_reader_was_not_asked(retriever):
+    answerer, model = scripted(retriever, "[1] anything", settings=AnswerSettings(min_relevance=float("inf")))
+    answer = answerer.ask("What is the population of Shanghai?")
+    assert answer.refused and model.prompts == []
+    assert answer.steps[-1].startswith("The best sentence scores ") and "refused without asking the reader" in answer.steps[-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -302,3 +303,16 @@ def test_the_words_an_answer_shows_are_in_the_excerpt_it_cites(tmp_path, real_em
     assert_well_cited(answer)
     shown = answer.answer.split(" — “")[0] if " — “" in answer.answer else "Nemcova"
     assert shown.lower() in answer.citations[0].text.lower(), (shown, answer.citations[0].text)
+
+
+def test_the_steps_follow_the_real_model_from_its_probabilities_to_the_check(answerer):
+    answer = answerer.ask("Which German chancellor visited Beijing shortly before Blinken?")
+    assert "Scholz" in answer.answer, answer.answer
+    [odds] = [s for s in answer.steps if s.startswith("The reader's probabilities: ")]
+    shares = [float(x) for x in re.findall(r"(?:none|\[\d\]) (\d\.\d\d)", odds)]
+    assert len(shares) == 5 and abs(sum(shares) - 1) < 0.03  # none and four sentences, as the model weighed them
+    assert f"confidence {answer.confidence:.2f}" in odds
+    assert any(s.startswith("The reader wrote: '[") for s in answer.steps)
+    assert "Scholz" in answer.steps[-1] or "quoted" in answer.steps[-1], answer.steps
+    refused = answerer.ask("What is the population of Shanghai?")
+    assert refused.refused and refused.steps[-1].endswith("refused."), refused.steps
