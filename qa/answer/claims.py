@@ -692,14 +692,17 @@ def only_a_date(article: Article, start: int, end: int) -> bool:
 
 def first_problems(claims: list[Claim], question: str, passages: list[Passage],
                    articles: dict[str, Article]) -> list[str]:
-    """Why the first claim failed on the passage it cited (for logs and tests)."""
+    """Why the first claim failed: on the passage it cited, and on each other passage that holds its words,
+    which check() tried too (for logs and `qa ask --explain`)."""
     if not claims:
         return ["no claim"]
-    claim = claims[0]
-    if not 1 <= claim.passage <= len(passages):
-        return ["cites no passage it was given"]
-    passage = passages[claim.passage - 1]
-    return problems(claim, question, passage, articles[passage.doc_id])
+    claim = as_written(claims[0], passages, articles)
+    found = [] if 1 <= claim.passage <= len(passages) else ["cites no passage it was given"]
+    for n in passage_order(claim, len(passages)):
+        passage = passages[n - 1]
+        if n == claim.passage or words_in(claim.words, passage.text):
+            found += [f"on [{n}], {reason}" for reason in problems(claim, question, passage, articles[passage.doc_id])]
+    return found
 
 
 def trimmed(sentence: str, keep: str = "") -> str:

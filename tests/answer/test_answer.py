@@ -303,7 +303,7 @@ def test_the_steps_of_a_refusal_name_the_check_that_failed(retriever):
     answer = answerer.ask("Which German chancellor visited Beijing?")
     assert answer.refused
     assert "The reader wrote: 'Shanghai has 24.9 million people [1]'" in answer.steps
-    assert "It does not hold: not in the cited passage." in answer.steps
+    assert "It does not hold: on [1], not in the cited passage." in answer.steps
     assert answer.steps[-1] == "Nothing the reader wrote holds: refused."
     unsure = [0.9] + [0.025] * 4
     question, n, _ = scholz(retriever)

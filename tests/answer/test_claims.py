@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answer.claims import Claim, check, parse_draft, problems, statement
+from qa.answer.claims import Claim, check, first_problems, parse_draft, problems, statement
 from qa.records import Article, Passage
 
 
@@ -439,3 +439,18 @@ def test_a_full_name_is_checked_by_the_surname_its_passage_gives_when_the_articl
                        title="A survivor's charity")
     assert check([Claim("Petra Nemcova", 1)], question, [passage_of(namesake, sentence)],
                  {namesake.doc_id: namesake}) == []
+
+
+def test_why_a_claim_failed_is_told_for_its_passage_and_for_the_others_holding_its_words():
+    """ "[2] Great Hall of the People" for where Wang Yi welcomed Blinken: not in [2], and in [1] said of
+    another meeting (Xi's); both reasons are given, as check() tried both."""
+    passages = [passage_of(XI, XI.text, 1), passage_of(WANG, WANG.text.split(" “")[0], 2)]
+    articles = {XI.doc_id: XI, WANG.doc_id: WANG}
+    question = "Where did Wang Yi welcome Blinken?"
+    claims = [Claim("Great Hall of the People", 2)]
+    assert check(claims, question, passages, articles) == []
+    reasons = first_problems(claims, question, passages, articles)
+    assert reasons[0] == "on [2], not in the cited passage"
+    assert len(reasons) == 2 and reasons[1].startswith("on [1], ") and "Wang Yi" in reasons[1]
+    assert first_problems([], question, passages, articles) == ["no claim"]
+    assert first_problems([Claim("Blinken", 7)], question, passages, articles)[0] == "cites no passage it was given"
