@@ -9,7 +9,7 @@ Prints, per set (and per RGB use): right (the answer contains an expected answer
 passage that holds it), named but uncited, refused, answered wrong (the worst outcome), refusals of
 unanswerable questions, for RGB conflicts whether both values are named (and flagged) or only the
 false one, and the median seconds per answer. Each answer is written to
-benchmarks/.work/answers-SET.jsonl for reading. Data sets are read from ../shared, never copied.
+benchmarks/.work/answers-SET.jsonl for reading, with the steps that reached it (as `qa ask --explain` tells them). Data sets are read from ../shared, never copied.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def save(name: str, outcomes) -> None:
                                   "answer_score": round(o.answer_score, 3), "disagree": o.said_disagree,
                                   "confidence": o.confidence,
                                   "expected": o.case.parts, "false": o.case.false_parts,
-                                  "seconds": round(o.seconds, 2)}, ensure_ascii=False) + "\n")
+                                  "seconds": round(o.seconds, 2), "steps": o.steps}, ensure_ascii=False) + "\n")
 
 
 def main() -> None:

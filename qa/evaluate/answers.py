@@ -76,6 +76,7 @@ class Outcome:
     answer_rank: int = 0  # where the passage the answer came from ranked among those shown (0: none)
     answer_score: float = float("nan")  # and its score
     confidence: float | None = None  # the answerer's estimate that its sentence holds the answer
+    steps: list[str] = field(default_factory=list)  # how the answer was reached (Answer.steps)
 
     def names(self, parts: list[list[str]]) -> bool:
         return bool(parts) and all(any(contains(self.answer, alias) for alias in part) for part in parts)
@@ -211,7 +212,7 @@ def run_cases(cases: Iterable[Case], answer: Callable[[str], object], progress: 
                                 max(scores) if scores else float("nan"),
                                 result.citations[0].rank if result.citations else 0,
                                 result.citations[0].score if result.citations else float("nan"),
-                                getattr(result, "confidence", None)))
+                                getattr(result, "confidence", None), list(getattr(result, "steps", []))))
     return outcomes
 
 
