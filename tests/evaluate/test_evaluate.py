@@ -121,3 +121,13 @@ def test_an_answer_counts_where_its_text_names_it_in_any_form():
     assert contains("amidst NATO’s struggles to counter Russia", "NATO")  # the possessive names it
     assert contains("The U.S. reiterated its commitment", "the US") and contains("Joe Biden won.", "Biden")
     assert not contains("Bidenomics was discussed.", "Biden") and not contains("NATOs", "NATO")
+
+
+def test_each_benchmark_answer_keeps_the_steps_that_reached_it():
+    from qa.answer.answerer import Answer
+    from qa.evaluate.answers import Case, run_cases
+
+    steps = ["The reader wrote: '[1] Scholz'", "Checked: “Scholz” is in sentence [1], which nothing rules out."]
+    answer = Answer("Who flew?", "Scholz — “Scholz flew.” [1]", [], False, steps=steps)
+    [outcome] = run_cases([Case("Who flew?", [["Scholz"]], id="q1")], lambda question: answer, progress=False)
+    assert outcome.steps == steps and outcome.steps is not answer.steps  # a copy, kept with the outcome
