@@ -16,7 +16,6 @@ from qa.answer.answerer import REFUSAL, Answerer, AnswerSettings
 from qa.answer.citations import cited_numbers
 from qa.answer.models import LlamaCppModel, OpenAICompatibleModel, bundled_gguf
 from qa.answer.readers import ModelReader
-from qa.text.nlp import same_name, speakers
 from tests.conftest import SEEDS, free_port
 
 pytestmark = pytest.mark.llm
@@ -150,10 +149,6 @@ def test_follow_up_question_is_rewritten_and_answered(answerer):
     follow = answerer.ask("What did he say about relations?", [(first.question, first.answer)])
     assert follow.standalone_question == "What did Blinken say about relations?"
     assert follow.refused or "stabilizing trend" not in follow.answer  # Chen Jining's words, not Blinken's
-    if not follow.refused:  # what he said comes from a sentence that reports him speaking, not one about him
-        cited = follow.citations[0]
-        sentence = follow.articles[cited.doc_id].text[cited.focus_start:cited.focus_end]
-        assert any(same_name("Blinken", n) for n in speakers(sentence, cited.text)), follow.answer
 
 
 def test_injected_instructions_in_an_article_do_not_steer_the_answer(tmp_path, real_embedder, model):
