@@ -314,7 +314,7 @@ class Answerer:
         draft = "".join(self.reader.draft(query, [passage], self.settings.max_tokens, Pick(1, lambda _: 1)))
         # Only copied words: a paraphrase of the one sentence shown would always be read as quoting it.
         checked = [c for c in check(parse_draft(draft, query), query, [passage], articles) if c.words]
-        steps.append(f"Shown sentence [{number}] alone, the reader wrote: {draft.strip()!r}"
+        steps.append(f"Shown the picked sentence alone, the reader wrote: {draft.strip()!r}"
                      + ("" if checked else " (no copied words that hold)."))
         for c in checked:
             c.passage = number

@@ -257,6 +257,8 @@ def test_a_sure_pick_whose_words_do_not_hold_is_read_again_from_its_sentence_alo
     model = ScriptedModel(f"[{n}] the German leader", "[1] Angela Merkel", probabilities=sure)
     answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
     assert not answer.refused and answer.answer.startswith("“") and "Merkel" not in answer.answer
+    assert "Shown the picked sentence alone, the reader wrote: '[1] Angela Merkel' (no copied words that hold)." \
+        in answer.steps and answer.steps[-1].startswith(f"Answered with sentence [{n}] quoted whole")
     # A paraphrase of the one sentence shown is not read as quoting it (that would pass any reply): a yes/no
     # question, whose sentence is never quoted on a bare pick, stays refused.
     asked = "Did a German chancellor visit Beijing?"
