@@ -2,7 +2,8 @@
 
 A draft is "[n] words" (or "words [n]"). The words must be copied from passage n (or, found in another passage,
 they are cited there instead); a reply that only names a passage, repeats the question or is a
-bare yes/no fails; numbers the question asks about must be in the cited article; "what did X
+bare yes/no fails; a Yes stands only on a sentence that states all the question asks, a No on one that
+denies it, and otherwise the sentence is quoted with neither; numbers the question asks about must be in the cited article; "what did X
 say" is answered only from a sentence whose speaker is X, "who won" only from one that says who
 won and ties the answer to the winning, "who is the ambassador" only from one that names the role,
 "A or B?" only from one that names A or B, and a date is no answer where no time is asked. The
@@ -467,13 +468,35 @@ def denied(sentence: str, word: str) -> bool:
     return only_after(NEGATION_RE, rf"\b{re.escape(word)}\w*", sentence, 40)
 
 
-def decided_polarity(question: str, sentence: str, polarity: str) -> str:
-    """The yes/no the sentence supports: No when it denies what the question asks about, else the reader's."""
+def decided_polarity(question: str, sentence: str, polarity: str | None) -> str | None:
+    """The yes/no the sentence decides, or None when it decides neither and is quoted without one: No when it
+    denies what the question asks about; Yes only when the reader says so and the sentence states all of it;
+    neither for an "A or B?" question, which no yes or no answers."""
+    if alternatives(question):
+        return None
     named = " ".join(t for t, _ in entities(question)).lower()
     asked = [w for w in content_words(question) if word_weight(w) > 3.5 and w not in named]
     if any(denied(sentence, w) for w in asked):
         return "No"
-    return polarity
+    return "Yes" if polarity == "Yes" and states_all(question, sentence) else None
+
+
+def states_all(question: str, sentence: str) -> bool:
+    """Whether the sentence says what the yes/no question asks, as far as words tell: it holds every word of
+    the question in some form ("met" for "meet"), negates nothing, and hedges with no modal verb ("may",
+    "will") the question does not use. "Blinken arrived … Putin announced" does not state "Blinken met Putin"."""
+    asked, said = parse(question), parse(sentence)
+
+    def terms(doc) -> set[str]:
+        return set(search_terms(doc.text)) | set(search_terms(" ".join(t.lemma_ for t in doc)))
+
+    wanted = set(search_terms(" ".join(t.lemma_ for t in asked[1:])))  # past the opening "Did" / "Is"
+    if not wanted or not wanted <= terms(said):
+        return False
+    if any(t.dep_ == "neg" for t in said):
+        return False
+    modals = {t.lower_ for t in asked if t.tag_ == "MD"}
+    return all(t.lower_ in modals for t in said if t.tag_ == "MD")
 
 
 def asked_speaker(question: str) -> str | None:
@@ -636,7 +659,7 @@ def denial_of(question: str, passages: list[Passage], articles: dict[str, Articl
             sentence = passage.text[s:e]
             if weighted_share(words, sentence) < ASKED_SHARE:
                 continue
-            if decided_polarity(question, sentence, "") != "No":
+            if decided_polarity(question, sentence, None) != "No":
                 continue
             if context_problems(question, passage, article, passage.start + s):
                 continue

@@ -123,6 +123,17 @@ def test_a_yes_no_question_is_answered_with_the_fact_that_decides_it(answerer):
     assert_well_cited(answer)
 
 
+def test_a_yes_is_not_given_where_no_sentence_says_it(answerer):
+    """The model answers "Yes, Blinken met Putin" from a sentence in which Putin announces a visit to China
+    after Blinken arrived: the code finds no sentence that says they met, so no Yes is shown."""
+    answer = answerer.ask("Did Blinken meet Putin?")
+    assert not answer.answer.lower().startswith("yes"), answer.answer
+    assert answer.refused or answer.citations, answer.answer
+    answer = answerer.ask("Did Blinken meet Xi Jinping?")
+    assert answer.answer.startswith("Yes: “"), answer.answer
+    assert_well_cited(answer)
+
+
 def test_words_of_another_speaker_are_not_attributed_to_blinken(answerer):
     answer = answerer.ask("How did Blinken describe the US-China relationship?")
     assert "beginning to stabilize" not in answer.answer, answer.answer  # Wang Yi's words

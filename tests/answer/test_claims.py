@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answer.claims import Claim, check, first_problems, parse_draft, problems, statement
+from qa.answer.claims import Claim, check, decided_polarity, first_problems, parse_draft, problems, statement
 from qa.records import Article, Passage
 
 
@@ -171,6 +171,37 @@ def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
     assert checked[0].polarity == "No"
     text = statement(checked[0], 1)
     assert text.startswith("No: “") and "partners rather than rivals" in text and text.endswith("[1]")
+
+
+def test_a_yes_stands_only_on_a_sentence_that_states_what_was_asked():
+    art = article("Soon after Blinken arrived in Beijing, Russian President Vladimir Putin announced that he will "
+                  "visit China in May. Blinken met Chinese President Xi Jinping on Friday.")
+    passages = [passage_of(art, s, n) for n, s in enumerate(art.text.split(". "), 1)]
+    question = "Did Blinken meet Putin?"
+    # The reply draws on the sentence naming both men, which does not say they met: quoted without a Yes.
+    checked = check(parse_draft("[1] Yes, Blinken met Putin", question), question, passages, {"d.txt": art})
+    assert [(c.polarity, c.passage) for c in checked] == [(None, 1)]
+    assert not statement(checked[0], 1).startswith("Yes")
+    # Where the sentence states it, in another form of the verb, the reader's Yes stands.
+    question = "Did Blinken meet Xi Jinping?"
+    checked = check(parse_draft("[2] Yes, Blinken met Chinese President Xi Jinping", question), question, passages,
+                    {"d.txt": art})
+    assert statement(checked[0], 2).startswith("Yes: “Blinken met Chinese President Xi Jinping")
+
+
+@pytest.mark.parametrize("question, sentence, reader, decided", [
+    ("Did Blinken meet Xi?", "Blinken met Xi Jinping in Beijing.", "Yes", "Yes"),
+    ("Did Blinken meet Xi?", "Blinken met Xi Jinping in Beijing.", "No", None),  # a No nothing in it denies
+    ("Did Blinken meet Xi?", "Blinken did not say whether he met Xi.", "Yes", None),  # negated
+    ("Did Blinken meet Xi?", "Blinken may meet Xi on Friday.", "Yes", None),  # hedged
+    ("Will Blinken meet Xi?", "Blinken will meet Xi on Friday.", "Yes", "Yes"),
+    ("Did the rapper win any awards?", "Harris, the top nominee, was up for nine awards.", "Yes", None),
+    ("Did Xi say they should be rivals?", "“We should be partners rather than rivals,” Xi said.", "Yes", "No"),
+    ("Did Xi say they should be partners or rivals?", "“We should be partners rather than rivals,” Xi said.", "No",
+     None),  # "A or B?" is not answered by a yes or a no
+])
+def test_the_code_decides_the_yes_or_no(question, sentence, reader, decided):
+    assert decided_polarity(question, sentence, reader) == decided
 
 
 def test_the_answer_is_the_words_then_the_verbatim_sentence():
