@@ -2,12 +2,13 @@
 
 A draft is "[n] words" (or "words [n]"). The words must be copied from passage n (or, found in another passage,
 they are cited there instead); a reply that only names a passage, repeats the question or is a
-bare yes/no fails; a Yes stands only on a sentence that states all the question asks, a No on one that
-denies it, and otherwise the sentence is quoted with neither; numbers the question asks about must be in the cited article; "what did X
-say" is answered only from a sentence whose speaker is X, "who won" only from one that says who
-won and ties the answer to the winning, "who is the ambassador" only from one that names the role,
-"A or B?" only from one that names A or B, and a date is no answer where no time is asked. The
-answer is then built by code around the checked words and the verbatim sentence that holds them.
+bare yes/no fails; a Yes stands only on a sentence that states all the question asks, a No only on
+one that denies it, else the sentence is quoted with neither; numbers the question asks about must
+be in the cited article; "what did X say" is answered only from a sentence whose speaker is X, "who
+won" only from one that says who won and ties the answer to the winning, "who is the ambassador"
+only from one that names the role, "A or B?" only from one that names A or B, and a date is no
+answer where no time is asked. The answer is then built by code around the checked words and the
+verbatim sentence that holds them.
 """
 
 from __future__ import annotations
