@@ -81,6 +81,7 @@ class Checked:
     sentence_end: int
     sentence: str
     window_start: int = -1  # where the cited excerpt must begin to hold the words (a full name named earlier)
+    shown: str = ""  # the words to show, where the reply wrote them otherwise than the article (a date)
 
 
 def parse_draft(draft: str, question: str) -> list[Claim]:
@@ -516,7 +517,8 @@ def passage_order(claim: Claim, count: int) -> list[int]:
 
 def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Article]) -> Claim:
     """The claim as a passage writes it, cited to that passage (the one it cited first), where no passage has
-    its words: a date in the reply's own format ("2017-03-03") as the passage writes it ("March 3, 2017"); a
+    its words: a date in the reply's own format ("2017-03-03") as the passage writes it ("March 3, 2017"), and
+    shown as the reply wrote it where that is in words ("November 21, 1998" for "November 21 of 1998"); a
     full name ("Kevin Kuranyi") as the surname the passage gives ("Kuranyi's early goal"), shown in full,
     when the passage's article names him so and names no one else of that surname. Else the claim as it is."""
     if any(words_in(claim.words, p.text) for p in passages):
@@ -527,8 +529,9 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
     if day is not None:
         for n in order:
             for match in DATE_RE.finditer(passages[n - 1].text):
-                if read_date(match.group(0)) == day:
-                    return Claim(match.group(0), n, claim.polarity)
+                if read_date(match.group(0)) == day:  # shown as the reply wrote it, unless in digits
+                    shown = written if re.search(r"[^\W\d]", written) else None
+                    return Claim(match.group(0), n, claim.polarity, shown=shown)
         return claim
     names = written.split()
     if not 2 <= len(names) <= 4 or not all(w[:1].isupper() for w in names):
@@ -576,9 +579,13 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
             polarity = decided_polarity(question, article.text[s:e], claim.polarity) if claim.polarity else None
             # A name shown fuller than its sentence gives it ("Roy Foster" for "Foster was recognized"): the
             # cited excerpt begins where the article names it so, when that is close enough to show.
-            window_start = named_before(article, s, claim.shown) if claim.shown else -1
-            kept.append(Checked(claim.shown or article.text[start:end], n, polarity, s, e, article.text[s:e],
-                                window_start))
+            words, shown = article.text[start:end], ""
+            if claim.shown and DATE_RE.fullmatch(claim.shown):
+                shown = claim.shown  # the same day: shown as the reply wrote it, checked as the article does
+            elif claim.shown:
+                words = claim.shown
+            window_start = named_before(article, s, claim.shown) if claim.shown and not shown else -1
+            kept.append(Checked(words, n, polarity, s, e, article.text[s:e], window_start, shown))
             break
         else:
             # A sentence that holds the words but says something else of them is not quoted in their place.
@@ -748,4 +755,4 @@ def statement(checked: Checked, n: int) -> str:
         return f"{checked.polarity}: “{quote}” [{n}]"
     if not checked.words or len(content_words(checked.words)) >= 0.6 * len(content_words(checked.sentence)):
         return f"“{quote}” [{n}]"
-    return f"{checked.words} — “{quote}” [{n}]"
+    return f"{checked.shown or checked.words} — “{quote}” [{n}]"

@@ -16,8 +16,8 @@ MONTHS = ("january|february|march|april|may|june|july|august|september|october|n
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
 DATE_RE = re.compile(
     rf"\b(?:(?:{WEEKDAYS})\.?,?\s+)?(?:"
-    rf"(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # April 26, 2024
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}"  # 26 April 2024
+    rf"(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+|\s+of\s+)\d{{4}}"  # April 26, 2024; April 26 of 2024
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?,?\s+\d{{4}}"  # 26 April 2024; 26th of April 2024
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"  # 2024-04-26T10:00Z
     r"|\d{4}/\d{2}/\d{2}"
     r")\b", re.IGNORECASE)

@@ -416,6 +416,16 @@ def test_a_date_written_in_another_format_is_checked_as_the_passage_writes_it():
     found = check(parse_draft("[1] [2017-03-03]", question), question, passages, articles)
     assert [(c.words, c.passage) for c in found] == [("March 3, 2017", 2)]
     assert check(parse_draft("[1] 2017-03-04", question), question, passages, articles) == []  # another day
+    # A date the passage writes in an unusual way is found, and shown as the reply wrote it.
+    ocarina = article("Ocarina of Time is a Nintendo 64 classic that was released on November 21 of 1998 in Japan.",
+                      "ocarina.txt")
+    question = "When was Ocarina of Time released?"
+    found = check(parse_draft("[1] November 21, 1998", question), question, [passage_of(ocarina, ocarina.text)],
+                  {"ocarina.txt": ocarina})
+    assert [(c.words, c.shown) for c in found] == [("November 21 of 1998", "November 21, 1998")]
+    assert statement(found[0], 1).startswith("November 21, 1998 — “")
+    assert check(parse_draft("[1] November 22, 1998", question), question, [passage_of(ocarina, ocarina.text)],
+                 {"ocarina.txt": ocarina}) == []
 
 
 @pytest.mark.parametrize("question,sentence,other", [
