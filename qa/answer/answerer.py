@@ -32,7 +32,10 @@ from .models import Pick
 from .passages import Sentence, as_passage, rank_sentences
 from .readers import ExtractiveReader, Reader, answer_backend
 
-REFUSAL = "The articles don't cover this."
+REFUSAL = "The articles don't cover this."  # nothing retrieved scores as relevant
+# Relevant passages were found, but nothing in them could be checked as the answer: not "don't cover",
+# which would claim more than the code knows.
+UNCHECKED = "I found no answer in the articles that I could check."
 EXTRACT_LEAD = "The closest passage says:"
 
 
@@ -243,7 +246,7 @@ class Answerer:
         else:
             # A model that found nothing it could copy from the passages is not overruled with a
             # quote: on the benchmark sets such quotes were wrong far more often than right.
-            answer = self.refusal(question, query, passages, articles)
+            answer = self.refusal(question, query, passages, articles, UNCHECKED)
             if not steps or not steps[-1].endswith("refused."):
                 steps.append("Nothing the reader wrote holds: refused.")
         answer.confidence = sure
@@ -325,8 +328,9 @@ class Answerer:
         *_, answer = self.stream(question, history)
         return answer
 
-    def refusal(self, question: str, query: str, passages: list[Passage], articles: dict[str, Article]) -> Answer:
-        return Answer(question, REFUSAL, [], True, query, passages, "refusal", articles)
+    def refusal(self, question: str, query: str, passages: list[Passage], articles: dict[str, Article],
+                text: str = REFUSAL) -> Answer:
+        return Answer(question, text, [], True, query, passages, "refusal", articles)
 
     def extract(self, question: str, query: str, passages: list[Passage], articles: dict[str, Article]) -> Answer | None:
         """The best passage quoted, when nothing in it rules it out (another speaker, another year)."""

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from qa import Retriever, build_index
-from qa.answer.answerer import REFUSAL, Answerer, AnswerSettings
+from qa.answer.answerer import REFUSAL, UNCHECKED, Answerer, AnswerSettings
 from qa.answer.citations import cited_numbers
 from qa.answer.models import LlamaCppModel, OpenAICompatibleModel, bundled_gguf
 from qa.answer.readers import ModelReader
@@ -146,7 +146,7 @@ def test_an_answer_never_just_names_a_passage(answerer):
 
 def test_question_the_articles_cannot_answer_is_refused(answerer):
     answer = answerer.ask("What is the population of Shanghai?")
-    assert answer.refused and answer.answer == REFUSAL and answer.citations == []
+    assert answer.refused and answer.answer in (REFUSAL, UNCHECKED) and answer.citations == []
 
 
 def test_disagreeing_articles_are_both_cited(answerer):
