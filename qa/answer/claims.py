@@ -515,6 +515,15 @@ def passage_order(claim: Claim, count: int) -> list[int]:
     return order + [n for n in range(1, count + 1) if n not in order]
 
 
+def unprefixed(claim: Claim, question: str, passages: list[Passage]) -> Claim:
+    """The claim without the "Yes," or "No," a reply put before its words to a question no yes or no answers
+    ("[1] Yes, Olaf Scholz" to "Which chancellor …?"), where no passage has the words with it ("Yes, we can")."""
+    match = None if claim.polarity or is_yes_no(question) else POLARITY_RE.match(claim.words)
+    if not match or not claim.words[match.end():].strip() or any(words_in(claim.words, p.text) for p in passages):
+        return claim
+    return Claim(claim.words[match.end():].strip(), claim.passage, None, claim.shown)
+
+
 def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Article]) -> Claim:
     """The claim as a passage writes it, cited to that passage (the one it cited first), where no passage has
     its words: a date in the reply's own format ("2017-03-03") as the passage writes it ("March 3, 2017"), and
@@ -552,7 +561,7 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
 def check(claims: list[Claim], question: str, passages: list[Passage], articles: dict[str, Article]) -> list[Checked]:
     """The claims that hold, each on the passage that holds it (a wrong [n] is moved to the right one)."""
     kept = []
-    for claim in [as_written(c, passages, articles) for c in claims]:
+    for claim in [as_written(unprefixed(c, question, passages), passages, articles) for c in claims]:
         order = passage_order(claim, len(passages))
         refuted = False  # copied from a sentence that says something else of those words
         for n in order:
