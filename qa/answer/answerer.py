@@ -287,13 +287,20 @@ class Answerer:
             steps.append(f"The reader wrote: {draft.strip()!r}")
             claims = parse_draft(draft, query)
             checked = check(claims, query, shown, articles)
-            if not checked:
-                steps.append("It does not hold: " + "; ".join(first_problems(claims, query, shown, articles)) + ".")
             number = decisions[-1].passage if decisions else bare_number(draft)
             if decisions:
                 pointing = decisions[-1].confidence >= self.settings.min_quote_confidence
             else:
                 pointing = bool(EMPTY_WORDS_RE.match(MARKER_RE.sub("", draft)))
+            if decisions and not pointing and checked and not checked[0].words and checked[0].polarity != "No":
+                # A sentence quoted whole for words that are not in it (the one the reply drew on) is as
+                # unchecked as a quote for a bare pick, and asks the same confidence (a denial is a check).
+                steps.append(f"The reply's words are in no shown sentence; sentence [{offset + checked[0].passage}], "
+                             f"which it draws on, is not quoted below min_quote_confidence "
+                             f"{self.settings.min_quote_confidence}.")
+                checked = []
+            elif not checked:
+                steps.append("It does not hold: " + "; ".join(first_problems(claims, query, shown, articles)) + ".")
             if not checked and number and pointing and decisions and self.settings.reread:
                 checked = self.reread(query, shown[number - 1], number, articles, steps)
             if not checked and number and pointing and not is_yes_no(query):

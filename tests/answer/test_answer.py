@@ -245,6 +245,19 @@ def test_a_very_sure_pick_whose_words_do_not_hold_is_answered_with_its_sentence_
     assert answer.refused and answer.citations == []
 
 
+def test_a_sentence_drawn_on_by_a_paraphrase_is_quoted_only_for_a_sure_pick(retriever):
+    question, n, sure = scholz(retriever)
+    paraphrase = f"[{n}] the German chancellor Olaf Scholz went to Beijing"  # its words are in no sentence
+    answer = Answerer(retriever, ModelReader(ScriptedModel(paraphrase, probabilities=sure)), OPEN).ask(question)
+    assert not answer.refused and answer.answer.startswith("“") and "Olaf Scholz" in answer.citations[0].text
+    # The same reply on a pick below min_quote_confidence: the sentence it draws on is no more checked than a
+    # sentence quoted for a bare number, so it is not quoted either.
+    strict = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), min_quote_confidence=1.0)
+    answer = Answerer(retriever, ModelReader(ScriptedModel(paraphrase, probabilities=sure)), strict).ask(question)
+    assert answer.refused and answer.answer == UNCHECKED and answer.citations == []
+    assert any("not quoted below min_quote_confidence" in step for step in answer.steps), answer.steps
+
+
 def test_a_sure_pick_whose_words_do_not_hold_is_read_again_from_its_sentence_alone(retriever):
     question, n, sure = scholz(retriever)
     model = ScriptedModel(f"[{n}] the German leader", "[1] Olaf Scholz", probabilities=sure)

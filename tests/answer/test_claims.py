@@ -204,6 +204,18 @@ def test_the_code_decides_the_yes_or_no(question, sentence, reader, decided):
     assert decided_polarity(question, sentence, reader) == decided
 
 
+def test_a_yes_before_the_words_of_a_reply_to_a_wh_question_is_left_off():
+    art = article("German Chancellor Olaf Scholz visited Beijing last week. “Yes, we can,” Obama told the girls.")
+    passages = [passage_of(art, "German Chancellor Olaf Scholz visited Beijing last week.", 1),
+                passage_of(art, "“Yes, we can,” Obama told the girls.", 2)]
+    question = "Which chancellor visited Beijing?"
+    checked = check(parse_draft("[1] Yes, Olaf Scholz", question), question, passages, {"d.txt": art})
+    assert [(c.words, c.polarity) for c in checked] == [("Olaf Scholz", None)]
+    question = "What did Obama tell the girls?"  # words found with their "Yes" keep it
+    checked = check(parse_draft("[2] Yes, we can", question), question, passages, {"d.txt": art})
+    assert [c.words for c in checked] == ["Yes, we can"]
+
+
 def test_the_answer_is_the_words_then_the_verbatim_sentence():
     art = article("German Chancellor Olaf Scholz visited Beijing last week. Trade was on the agenda.")
     checked = check([Claim("Olaf Scholz", 1)], "Which chancellor visited Beijing?", [passage_of(art, art.text)],
