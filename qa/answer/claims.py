@@ -54,6 +54,11 @@ ASKED_KINDS = {
 MONTH_RE = re.compile(rf"(?:{MONTHS})\.?", re.IGNORECASE)
 NUMBERED_NAME_RE = re.compile(r"\b([A-Z][\w'’-]*)\s+(\d{1,2})\b(?![.,:–-]?\d)")  # "Diablo 4", not "Bilbao 3-0"
 NUMERIC_KINDS = {"number", "amount", "age", "year", "length of time", "time"}  # "When?" "In 1620"
+POINT_KINDS = {"time", "date", "year"}  # asked for a point in time, which a length of time is not
+DURATION_RE = re.compile(r"(?:(?:about|around|nearly|almost|roughly|some|more than|less than|over|under|at least|"
+                         rf"up to|just|only|the|a|an|another|several|few|many|\d[\d.,/ ]*|{'|'.join(NUMBER_NAMES)})"
+                         r"[\s-]+)+(?:and a half\s+)?(?:second|minute|hour|day|night|week|month|year|decade|century|"
+                         r"centurie)s?(?:\s+long)?\W*$", re.IGNORECASE)
 
 
 def is_yes_no(question: str) -> bool:
@@ -266,9 +271,12 @@ def missing_kind(question: str, article: Article, start: int, end: int) -> str |
     labels, kind = ASKED_KINDS[match.group(1).lower()]
     s, e = sentence_around(article, start, end)
     dated = dateline_end(article.text[s:e])
-    for ent in parse(article.text[s:e]).ents:
-        if ent.label_ in labels and s + ent.start_char < end and start < s + ent.end_char and ent.start_char >= dated:
-            return None
+    spans = [ent for ent in parse(article.text[s:e]).ents
+             if s + ent.start_char < end and start < s + ent.end_char and ent.start_char >= dated]
+    if kind in POINT_KINDS and spans and all(DURATION_RE.match(ent.text) for ent in spans):
+        return f"{spans[0].text} is a length of time, not the {kind} the question asks for"  # "five days" to "When …?"
+    if any(ent.label_ in labels for ent in spans):
+        return None
     words = article.text[max(start, s + dated):end]
     if kind in NUMERIC_KINDS and (re.search(r"\d", words) or set(content_words(words)) & set(NUMBER_NAMES)):
         return None

@@ -216,6 +216,17 @@ def test_a_yes_before_the_words_of_a_reply_to_a_wh_question_is_left_off():
     assert [c.words for c in checked] == ["Yes, we can"]
 
 
+def test_a_length_of_time_does_not_answer_when():
+    art = article("Treasury Secretary Janet Yellen spent five days in the country in early April.")
+    sentence = passage_of(art, art.text)
+    assert problems(Claim("five days", 1), "When did Yellen visit China?", sentence, art) == [
+        "five days is a length of time, not the time the question asks for"]
+    assert problems(Claim("early April", 1), "When did Yellen visit China?", sentence, art) == []
+    assert problems(Claim("five days", 1), "How long did Yellen stay in China?", sentence, art) == []
+    ago = article("Yellen left China five days ago.")
+    assert problems(Claim("five days ago", 1), "When did Yellen leave China?", passage_of(ago, ago.text), ago) == []
+
+
 def test_the_answer_is_the_words_then_the_verbatim_sentence():
     art = article("German Chancellor Olaf Scholz visited Beijing last week. Trade was on the agenda.")
     checked = check([Claim("Olaf Scholz", 1)], "Which chancellor visited Beijing?", [passage_of(art, art.text)],
