@@ -178,6 +178,9 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     missing = missing_kind(question, article, start, end)
     if missing:
         return [missing]
+    thing = another_of_its_kind(words, question)
+    if thing:
+        return [f"{words} is another {thing}, not who"]
     doer = other_doer(question, article, start, end)
     if doer:
         return [f"{doer} did it, not {words}"]
@@ -296,6 +299,21 @@ def only_as_a_bound(year: str, text: str) -> bool:
 def standalone_numbers(text: str) -> set[str]:
     """Numbers written on their own ("in 2019", "3 ships"), not as part of a name ("Q1", "GPT-3")."""
     return {n.replace(",", "") for n in STANDALONE_NUMBER_RE.findall(text)}
+
+
+def another_of_its_kind(words: str, question: str) -> str | None:
+    """For "Who …?": the kind of thing the words name when it is the kind the question names another of
+    ("Johnny Unitas Golden Arm Award" to "Who is the Walter Camp Award winner?": an award), not a who."""
+    tokens = words.split()
+    if not re.match(r"\W*who\b", question, re.IGNORECASE) or len(tokens) < 2 or not words[:1].isupper():
+        return None
+    kind = tokens[-1].strip(".,;:!?").lower()
+    for name, _ in entities(question):
+        parts = name.split()
+        if len(parts) >= 2 and parts[-1][:1].isupper() and parts[-1].lower() == kind \
+                and set(search_terms(words)) != set(search_terms(name)):
+            return kind
+    return None
 
 
 def names_the_asked(words: str, question: str) -> bool:

@@ -227,6 +227,15 @@ def test_a_length_of_time_does_not_answer_when():
     assert problems(Claim("five days ago", 1), "When did Yellen leave China?", passage_of(ago, ago.text), ago) == []
 
 
+def test_who_is_not_answered_by_another_of_the_things_the_question_names():
+    art = article("Baker Mayfield, winner of the 2017 Johnny Unitas Golden Arm Award, was honoured again.")
+    sentence = passage_of(art, art.text)
+    question = "Who is the Walter Camp Award winner in 2017?"
+    assert problems(Claim("Johnny Unitas Golden Arm Award", 1), question, sentence, art) == [
+        "Johnny Unitas Golden Arm Award is another award, not who"]
+    assert "another award" not in " ".join(problems(Claim("Baker Mayfield", 1), question, sentence, art))
+
+
 def test_the_answer_is_the_words_then_the_verbatim_sentence():
     art = article("German Chancellor Olaf Scholz visited Beijing last week. Trade was on the agenda.")
     checked = check([Claim("Olaf Scholz", 1)], "Which chancellor visited Beijing?", [passage_of(art, art.text)],
