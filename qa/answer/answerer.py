@@ -25,7 +25,7 @@ from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, first_problems, is_yes_no, names_a_doer,
-                     parse_draft, pointed, statement, trimmed)
+                     parse_draft, pointed, referent_start, statement, trimmed)
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -366,9 +366,13 @@ class Answerer:
         for c in cited:  # the cited sentence is the one that holds the words
             if c.n == 1:
                 c.focus_start, c.focus_end = checked.sentence_start, checked.sentence_end
-                if 0 <= checked.window_start < c.start:  # from where the person is named in full
-                    c.start = checked.window_start
-                    c.text = articles[c.doc_id].text[c.start:c.end]
+                # From where the person is named in full, or where the sentence's "it" or "he" is named.
+                whole = articles[c.doc_id].text
+                begin = checked.window_start if checked.window_start >= 0 else \
+                    referent_start(whole, checked.sentence_start, checked.sentence_end)
+                if 0 <= begin < c.start:
+                    c.start = begin
+                    c.text = whole[c.start:c.end]
         uncited = [p for i, p in enumerate(passages[:self.settings.max_passages], start=1) if i not in number_of]
         return Answer(question, text, cited, False, query, uncited, "answer", articles)
 

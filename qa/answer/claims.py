@@ -633,6 +633,19 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
 
 
 NAME_REACH = 600  # characters before the answer's sentence in which a name shown in full is looked for
+PRONOUNS = ("it", "he", "she", "they")
+
+
+def referent_start(text: str, start: int, end: int) -> int:
+    """Where the sentence before text[start:end] starts, when that sentence's subject is "it", "he", "she" or
+    "they" and so is named there ("Skyward Racer 3 is a racing game. It was released on March 8, 2019");
+    else start."""
+    subjects = [t for t in parse(text[start:end]) if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
+    if not subjects or subjects[0].lower_ not in PRONOUNS:
+        return start
+    reach = max(0, start - 2000)
+    before = split_sentences(text[reach:start])
+    return reach + before[-1][0] if before else start
 
 
 def named_before(article: Article, sentence_start: int, name: str) -> int:

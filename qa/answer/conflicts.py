@@ -15,9 +15,9 @@ from difflib import SequenceMatcher
 
 from ..ingest.clean import host_of
 from ..records import Article, Passage
-from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, word_weight
+from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, word_weight
 from ..text.sentences import split_sentences
-from .claims import Checked, context_problems, whole_entity, words_in
+from .claims import Checked, action_tokens, context_problems, referent_start, whole_entity, words_in
 from ..text.terms import search_terms, stop_words
 from .passages import answer_type
 
@@ -266,11 +266,30 @@ def most_precise(checked: Checked, question: str, passages: list[Passage], artic
         if passage.score < min_score:
             continue
         article = articles[passage.doc_id]
-        sentence = article.text[passage.focus_start:passage.focus_end]
-        fuller = [text for text, label in entities(sentence) if label == "DATE" and more_precise(checked.words, text)]
-        if fuller and about_the_question(question, passage, article, sentence):
-            return Checked(fuller[0], n, None, passage.focus_start, passage.focus_end, sentence)
+        for start in (passage.focus_start, said_of_the_one_before(article.text, passage, question)):
+            sentence = article.text[start:passage.focus_end]
+            fuller = [text for text, label in entities(sentence) if label == "DATE" and more_precise(checked.words, text)]
+            if fuller and about_the_question(question, passage, article, sentence):
+                return Checked(fuller[0], n, None, start, passage.focus_end, sentence, start)
     return checked
+
+
+def said_of_the_one_before(text: str, passage: Passage, question: str) -> int:
+    """Where the sentence before the passage's key sentence starts, when the key sentence says "it" (or he,
+    she, they) for what that one names, with the question's verb ("Splatoon 2 is a 2017 … game. It was
+    released on July 21, 2017"). Else the key sentence's start."""
+    verb = main_verb(question)
+    if verb is None or not action_tokens(parse(text[passage.focus_start:passage.focus_end]), verb):
+        return passage.focus_start
+    return referent_start(text, passage.focus_start, passage.focus_end)
+
+
+def main_verb(question: str) -> str | None:
+    """The lemma of the question's own verb ("When was it released?" -> "release"), not "be", "have" or "do"."""
+    root = next((t for t in parse(question) if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or root.lemma_.lower() in ("be", "have", "do"):
+        return None
+    return root.lemma_.lower()
 
 
 def describe(passage: Passage) -> str:

@@ -266,6 +266,17 @@ def test_a_date_is_answered_as_precisely_as_the_sources_give_it(tmp_path, real_e
     assert "March 2015" in cited.text
 
 
+def test_a_date_said_of_it_in_the_next_sentence_is_answered_with_what_it_is(tmp_path, real_embedder, model):
+    files = {"vague.txt": "Skyward Racer 3 news\n\nSkyward Racer 3 release date slated for March.\n",
+             "full.txt": "Racing games\n\nSkyward Racer 3 is a racing game published by Vantor for consoles. "
+                         "It was released on March 8, 2019, after two delays.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("When was Skyward Racer 3 released?")
+    assert answer.answer.startswith("March 8, 2019"), answer.answer
+    assert_well_cited(answer)
+    cited = {c.n: c for c in answer.citations}[1]
+    assert "March 8, 2019" in cited.text and "Skyward Racer 3 is a racing game" in cited.text  # what "it" is
+
+
 def test_a_sequel_s_date_is_no_answer_for_the_original(tmp_path, real_embedder, model):
     files = {"sequel.txt": "Gadgetron 2 launch\n\nThe studio said Gadgetron 2 will be released on October 20, 2023, "
                            "for consoles and computers.\n",

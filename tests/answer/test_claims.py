@@ -236,6 +236,17 @@ def test_who_is_not_answered_by_another_of_the_things_the_question_names():
     assert "another award" not in " ".join(problems(Claim("Baker Mayfield", 1), question, sentence, art))
 
 
+def test_a_sentence_that_says_it_or_he_is_cited_from_the_sentence_before():
+    from qa.answer.claims import referent_start
+
+    text = "Skyward Racer 3 is a racing game. It was released on March 8, 2019. Reviews were mixed."
+    second = text.index("It was")
+    assert referent_start(text, second, text.index(" Reviews")) == 0
+    third = text.index("Reviews")
+    assert referent_start(text, third, len(text)) == third  # its subject is named in it
+    assert referent_start(text, 0, second) == 0  # nothing before
+
+
 def test_the_answer_is_the_words_then_the_verbatim_sentence():
     art = article("German Chancellor Olaf Scholz visited Beijing last week. Trade was on the agenda.")
     checked = check([Claim("Olaf Scholz", 1)], "Which chancellor visited Beijing?", [passage_of(art, art.text)],

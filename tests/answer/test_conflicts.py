@@ -151,6 +151,28 @@ def test_a_date_answer_is_made_as_precise_as_another_source_about_the_same_fact_
     assert most_precise(checked, question, passages, articles, min_score=5.0) == checked
 
 
+def test_a_date_is_made_precise_by_a_sentence_that_says_it_of_the_one_before():
+    from qa.answer.conflicts import most_precise
+
+    question = "When was Splatoon 2 released?"
+    vague = "Splatoon 2 release date slated for July."
+    intro = "Splatoon 2 is a third-person shooter game published by Nintendo."
+    later = "It was released on July 21, 2017, to strong reviews."
+    passages, articles = setup([vague, intro + " " + later])
+    start = len(intro) + 1  # the passage's key sentence is the one that says "it"
+    passages[1].focus_start, passages[1].start = start, start
+    checked = check([Claim("July", 1)], question, passages, articles)[0]
+    sharper = most_precise(checked, question, passages, articles, min_score=0)
+    assert (sharper.words, sharper.passage, sharper.sentence) == ("July 21, 2017", 2, intro + " " + later)
+    assert sharper.window_start == 0  # the cited excerpt starts where Splatoon 2 is named
+    # "Its sequel" is not "it": the sentence says nothing of the one before's game
+    sequel = "Its sequel was released on July 21, 2022."
+    passages, articles = setup([vague, intro + " " + sequel])
+    passages[1].focus_start, passages[1].start = start, start
+    checked = check([Claim("July", 1)], question, passages, articles)[0]
+    assert most_precise(checked, question, passages, articles, min_score=0) == checked
+
+
 def test_a_date_written_with_of_is_the_same_date_and_a_copy_with_another_year_disagrees():
     question = "When was GPT-3 released?"
     answer = "When OpenAI first debuted its GPT-3 language model in June of 2020, it debuted in a limited beta."
