@@ -20,7 +20,6 @@ from ..records import Article, Excerpt, Filters, Passage
 from ..retrieve.rerank import reranker_for
 from ..retrieve.retriever import Retriever
 from ..retrieve.timeframe import TimeFrame, time_frame
-from ..text.nlp import PRONOUNS, content_words
 from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
@@ -29,7 +28,7 @@ from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, first_pro
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
-from .passages import Sentence, as_passage, rank_sentences
+from .passages import Sentence, as_passage, leans_on_before, rank_sentences
 from .readers import ExtractiveReader, Reader, answer_backend
 
 REFUSAL = "The articles don't cover this."  # nothing retrieved scores as relevant
@@ -136,9 +135,8 @@ def citation(n: int, passage: Passage) -> Citation:
 
 
 def needs_context(sentence: Sentence) -> bool:
-    """Whether the sentence leans on the one before: a pronoun early on, or a quote with no name."""
-    first = content_words(" ".join(sentence.text.split()[:6]))
-    return bool(sentence.before) and (bool(PRONOUNS & set(first)) or sentence.text.lstrip()[:1] in "\"“'‘")
+    """Whether the sentence leans on the one before (passages.leans_on_before), and there is one."""
+    return bool(sentence.before) and leans_on_before(sentence.text)
 
 
 def shows(passage: Passage, other: Passage) -> bool:

@@ -22,7 +22,7 @@ from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, sa
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
-from .passages import ANSWER_TYPES, NAME_LABELS, weighted_share
+from .passages import ANSWER_TYPES, NAME_LABELS, leans_on_before, weighted_share
 
 YES_NO_RE = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|"
                        r"might|must)\b", re.IGNORECASE)
@@ -633,15 +633,12 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
 
 
 NAME_REACH = 600  # characters before the answer's sentence in which a name shown in full is looked for
-PRONOUNS = ("it", "he", "she", "they")
 
 
 def referent_start(text: str, start: int, end: int) -> int:
-    """Where the sentence before text[start:end] starts, when that sentence's subject is "it", "he", "she" or
-    "they" and so is named there ("Skyward Racer 3 is a racing game. It was released on March 8, 2019");
-    else start."""
-    subjects = [t for t in parse(text[start:end]) if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
-    if not subjects or subjects[0].lower_ not in PRONOUNS:
+    """Where the sentence before text[start:end] starts, when that one leans on it (passages.leans_on_before:
+    "Skyward Racer 3 is a racing game. It was released on March 8, 2019"); else start."""
+    if not leans_on_before(text[start:end]):
         return start
     reach = max(0, start - 2000)
     before = split_sentences(text[reach:start])

@@ -279,7 +279,11 @@ def said_of_the_one_before(text: str, passage: Passage, question: str) -> int:
     she, they) for what that one names, with the question's verb ("Splatoon 2 is a 2017 … game. It was
     released on July 21, 2017"). Else the key sentence's start."""
     verb = main_verb(question)
-    if verb is None or not action_tokens(parse(text[passage.focus_start:passage.focus_end]), verb):
+    doc = parse(text[passage.focus_start:passage.focus_end])
+    subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
+    # "It was released", not "Its sequel was released": the subject itself is the pronoun.
+    if verb is None or not subjects or subjects[0].lower_ not in ("it", "he", "she", "they") \
+            or not action_tokens(doc, verb):
         return passage.focus_start
     return referent_start(text, passage.focus_start, passage.focus_end)
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..index.embed import Embedder
 from ..records import Article, Excerpt, Passage
 from ..retrieve.rerank import Reranker
-from ..text.nlp import content_words, entities, numbers, same_name, word_weight
+from ..text.nlp import PRONOUNS, content_words, entities, numbers, same_name, word_weight
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms
 
@@ -73,6 +73,13 @@ class Sentence:
     before_start: int = -1
     features: np.ndarray = field(default_factory=lambda: np.zeros(len(FEATURES), np.float32))
     score: float = 0.0
+
+
+def leans_on_before(sentence: str) -> bool:
+    """Whether a sentence leans on the one before it: a pronoun early on ("It was released …", "he said"),
+    or a quote that opens it with no name."""
+    first = content_words(" ".join(sentence.split()[:6]))
+    return bool(PRONOUNS & set(first)) or sentence.lstrip()[:1] in "\"“'‘"
 
 
 def sentences_of(excerpts: list[Excerpt], articles: dict[str, Article]) -> list[Sentence]:
