@@ -359,8 +359,14 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     speaker = asked_speaker(question)
     if speaker:
         named = speakers(article.text[s:e], before)
+        previous = split_sentences(before)
+        near = before[previous[-1][0]:] if previous else ""
         if named and not any(same_name(speaker, n) for n in named):
             found.append(f"said by {named[0]}, not {speaker}")
+        elif not named and not same_name(speaker, f"{near} {article.text[s:e]}"):
+            # Not said to be X's words, nor about X: "What did Blinken say about fentanyl?" is not answered by
+            # a sentence on China's view of fentanyl, though the article is about Blinken's visit.
+            found.append(f"the sentence does not mention {speaker}")
     offered = alternatives(question)
     if offered and not any(set(terms) & set(search_terms(article.text[s:e])) for terms in offered.values()):
         found.append(f"the sentence names none of the question's alternatives ({' / '.join(offered)})")

@@ -134,6 +134,12 @@ def test_a_yes_is_not_given_where_no_sentence_says_it(answerer):
     assert_well_cited(answer)
 
 
+def test_what_blinken_said_is_not_answered_by_a_sentence_that_does_not_mention_him(answerer):
+    """An article about his visit says how China sees fentanyl; that is not what Blinken said about it."""
+    answer = answerer.ask("What did Blinken say about fentanyl?")
+    assert answer.refused or all("Blinken" in c.text for c in answer.citations), answer.answer
+
+
 def test_words_of_another_speaker_are_not_attributed_to_blinken(answerer):
     answer = answerer.ask("How did Blinken describe the US-China relationship?")
     assert "beginning to stabilize" not in answer.answer, answer.answer  # Wang Yi's words

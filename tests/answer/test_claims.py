@@ -44,6 +44,18 @@ def test_words_from_another_speaker_are_not_an_answer_about_this_one():
                     passage_of(WANG, sentence), WANG) == []
 
 
+def test_what_x_said_is_not_answered_by_a_sentence_that_does_not_mention_x():
+    art = article("Blinken arrived in Beijing on Wednesday. Talks covered trade. While China sees the fentanyl crisis as "
+                  "an American issue, it can help by curbing precursor chemicals.", title="Blinken in Beijing")
+    sentence = art.text[art.text.index("While"):]
+    claim = Claim("curbing precursor chemicals", 1)
+    assert problems(claim, "What did Blinken say about fentanyl?", passage_of(art, sentence), art) == [
+        "the sentence does not mention Blinken"]
+    named = article("Blinken raised the fentanyl crisis, urging curbs on precursor chemicals.")
+    assert problems(Claim("urging curbs on precursor chemicals", 1), "What did Blinken say about fentanyl?",
+                    passage_of(named, named.text), named) == []  # no reporting verb needed, only Blinken
+
+
 def test_a_place_from_a_passage_about_someone_else_is_not_moved_there():
     wang = passage_of(WANG, WANG.text.split(". ")[0] + ".", 1)
     xi = passage_of(XI, XI.text, 2)
