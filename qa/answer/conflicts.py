@@ -266,7 +266,7 @@ def most_precise(checked: Checked, question: str, passages: list[Passage], artic
         if passage.score < min_score:
             continue
         article = articles[passage.doc_id]
-        for start in (passage.focus_start, said_of_the_one_before(article.text, passage, question)):
+        for start in dict.fromkeys((passage.focus_start, said_of_the_one_before(article.text, passage, question))):
             sentence = article.text[start:passage.focus_end]
             fuller = [text for text, label in entities(sentence) if label == "DATE" and more_precise(checked.words, text)]
             if fuller and about_the_question(question, passage, article, sentence):
