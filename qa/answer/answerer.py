@@ -23,8 +23,8 @@ from ..retrieve.timeframe import TimeFrame, time_frame
 from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
-from .claims import (EMPTY_WORDS_RE, Checked, check, context_problems, first_problems, is_yes_no, names_a_doer,
-                     parse_draft, pointed, referent_start, statement, trimmed)
+from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, first_problems, is_yes_no,
+                     names_a_doer, parse_draft, pointed, referent_start, statement, trimmed)
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -36,6 +36,7 @@ REFUSAL = "The articles don't cover this."  # nothing retrieved scores as releva
 # which would claim more than the code knows.
 UNCHECKED = "I found no answer in the articles that I could check."
 EXTRACT_LEAD = "The closest passage says:"
+UNDECIDED_LEAD = "Not said in so many words; the closest sentence:"
 
 
 @dataclass
@@ -357,6 +358,9 @@ class Answerer:
         order = [checked.passage] + [o.passage for o in others]
         number_of = {p: n for n, p in enumerate(order, start=1)}
         text = statement(checked, 1)
+        if is_yes_no(query) and checked.polarity is None and not alternatives(query):
+            # A yes/no question its sentence neither states nor denies: the sentence, marked as only the closest.
+            text = f"{UNDECIDED_LEAD} “{trimmed(checked.sentence, checked.words).rstrip()}” [1]"
         note = disagreement_note(checked, others, passages, number_of)
         if note:
             text = f"{text} {note}"

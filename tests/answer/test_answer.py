@@ -5,7 +5,7 @@ import re
 import pytest
 
 from qa import Retriever, build_index
-from qa.answer.answerer import EXTRACT_LEAD, REFUSAL, UNCHECKED, Answer, Answerer, AnswerSettings, Partial, Retrieved
+from qa.answer.answerer import EXTRACT_LEAD, REFUSAL, UNCHECKED, UNDECIDED_LEAD, Answer, Answerer, AnswerSettings, Partial, Retrieved
 from qa.answer.models import ChatModel
 from qa.answer.prompt import answer_messages, quote
 from qa.answer.readers import ExtractiveReader, ModelReader
@@ -256,6 +256,18 @@ def test_a_sentence_drawn_on_by_a_paraphrase_is_quoted_only_for_a_sure_pick(retr
     answer = Answerer(retriever, ModelReader(ScriptedModel(paraphrase, probabilities=sure)), strict).ask(question)
     assert answer.refused and answer.answer == UNCHECKED and answer.citations == []
     assert any("not quoted below min_quote_confidence" in step for step in answer.steps), answer.steps
+
+
+def test_a_yes_no_question_its_sentence_does_not_decide_is_answered_with_the_sentence_marked_so(retriever):
+    question = "Did Olaf Scholz meet Blinken in Beijing?"
+    n = passage_holding(retriever, list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question)), "Olaf Scholz")
+    sure = [1.0 if i == n else 0.0 for i in range(5)]
+    model = ScriptedModel(f"[{n}] Yes, Olaf Scholz was in Beijing last week", probabilities=sure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    # The sentence says Scholz was in Beijing, not that he met Blinken: no Yes, and the quote is marked as the
+    # closest sentence rather than an answer.
+    assert answer.answer.startswith(f"{UNDECIDED_LEAD} “"), answer.answer
+    assert "Olaf Scholz" in answer.citations[0].text
 
 
 def test_a_sure_pick_whose_words_do_not_hold_is_read_again_from_its_sentence_alone(retriever):

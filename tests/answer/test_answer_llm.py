@@ -12,7 +12,7 @@ import time
 import pytest
 
 from qa import Retriever, build_index
-from qa.answer.answerer import REFUSAL, UNCHECKED, Answerer, AnswerSettings
+from qa.answer.answerer import REFUSAL, UNCHECKED, UNDECIDED_LEAD, Answerer, AnswerSettings
 from qa.answer.citations import cited_numbers
 from qa.answer.models import LlamaCppModel, OpenAICompatibleModel, bundled_gguf
 from qa.answer.readers import ModelReader
@@ -127,8 +127,7 @@ def test_a_yes_is_not_given_where_no_sentence_says_it(answerer):
     """The model answers "Yes, Blinken met Putin" from a sentence in which Putin announces a visit to China
     after Blinken arrived: the code finds no sentence that says they met, so no Yes is shown."""
     answer = answerer.ask("Did Blinken meet Putin?")
-    assert not answer.answer.lower().startswith("yes"), answer.answer
-    assert answer.refused or answer.citations, answer.answer
+    assert answer.refused or (answer.answer.startswith(UNDECIDED_LEAD) and answer.citations), answer.answer
     answer = answerer.ask("Did Blinken meet Xi Jinping?")
     assert answer.answer.startswith("Yes: “"), answer.answer
     assert_well_cited(answer)
