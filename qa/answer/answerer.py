@@ -24,7 +24,7 @@ from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, first_problems, is_yes_no,
-                     names_a_doer, parse_draft, pointed, referent_start, statement, trimmed)
+                     names_a_doer, parse_draft, pointed, referent_start, statement, states_something, trimmed)
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -309,6 +309,9 @@ class Answerer:
                 checked = [c for c in [pointed(number, query, shown, articles)] if c]
                 if not checked:
                     steps.append(f"Sentence [{offset + number}] is not quoted either: the checks rule it out.")
+            if checked and statement(checked[0], 1).startswith("“") and not states_something(checked[0].sentence):
+                steps.append(f"Sentence [{offset + checked[0].passage}] is a heading or a label: not quoted as an answer.")
+                checked = []
             if checked:
                 checked[0].passage += offset  # numbered among all candidates from here on
                 held = checked[0]

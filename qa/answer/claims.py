@@ -799,6 +799,12 @@ def trimmed(sentence: str, keep: str = "") -> str:
     return ("…" if start else "") + piece + ("…" if start + MAX_QUOTE_WORDS < len(words) else "")
 
 
+def states_something(sentence: str) -> bool:
+    """Whether the sentence has a verb: a heading or a label ("Highlights (Day 1 – Shanghai):") has none,
+    and quoted whole it answers nothing (a name in a list may still be the answer)."""
+    return any(t.pos_ in ("VERB", "AUX") for t in parse(sentence))
+
+
 def statement(checked: Checked, n: int) -> str:
     """The answer sentence for a checked claim: the words, then the verbatim sentence they come from, cited."""
     quote = trimmed(checked.sentence, checked.words).rstrip()

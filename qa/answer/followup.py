@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..text.nlp import entities
+from ..text.nlp import entities, same_name
 
 PERSON_PRONOUN_RE = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 OTHER_PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|there)\b", re.IGNORECASE)
@@ -60,8 +60,23 @@ def standalone(question: str, history: list[tuple[str, str]]) -> str:
             return replace_first(PERSON_PRONOUN_RE, question, name)
     match = OTHER_PRONOUN_RE.search(question)
     if match:
-        kinds = PLACES if match.group(1).lower() == "there" else THINGS
-        name = referent(kinds, history)
+        word = match.group(1).lower()
+        # "they" after "Who did Blinken meet in Shanghai?" is people, not Shanghai: Blinken and whom he met.
+        name = people(history) if word in ("they", "them", "their") else None
+        name = name or referent(PLACES if word == "there" else THINGS, history)
         if name:
             return replace_first(OTHER_PRONOUN_RE, question, name)
     return f"{history[-1][0]} {question}"
+
+
+def people(history: list[tuple[str, str]]) -> str | None:
+    """The people the last turn was about, for "they": the two its question names ("Wang Yi and Blinken"),
+    or the one it names and the one its answer names ("Blinken and Chen Jining"); None when its question
+    names no one."""
+    question, answer = history[-1]
+    named: list[str] = []
+    for text in (question, re_markers(answer)):
+        for name, label in entities(text):
+            if label in PEOPLE and not any(same_name(name, n) for n in named) and (named or text == question):
+                named.append(name)
+    return " and ".join(named[:2]) or None

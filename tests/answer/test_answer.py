@@ -270,6 +270,17 @@ def test_a_yes_no_question_its_sentence_does_not_decide_is_answered_with_the_sen
     assert "Olaf Scholz" in answer.citations[0].text
 
 
+def test_a_heading_is_not_quoted_as_an_answer(retriever):
+    question = "What were the highlights of Blinken's itinerary on day 1 in Shanghai?"
+    events = list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question))
+    n = passage_holding(retriever, events, "Itinerary and Highlights")
+    sure = [1.0 if i == n else 0.0 for i in range(5)]
+    model = ScriptedModel(f"[{n}]", "[1]", probabilities=sure)  # points at the heading, copies nothing
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.refused and answer.answer == UNCHECKED, answer.answer
+    assert any("is a heading or a label" in step for step in answer.steps), answer.steps
+
+
 def test_a_sure_pick_whose_words_do_not_hold_is_read_again_from_its_sentence_alone(retriever):
     question, n, sure = scholz(retriever)
     model = ScriptedModel(f"[{n}] the German leader", "[1] Olaf Scholz", probabilities=sure)

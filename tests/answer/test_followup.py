@@ -14,6 +14,14 @@ from qa.answer.followup import standalone
     ("Who else was there?", [("Where did Xi meet Blinken?", "At the Great Hall of the People [1]")],
      "Who else was in the Great Hall of the People?"),
     ("And in 2023?", [("Who won Wimbledon in 2022?", "x")], "Who won Wimbledon in 2022? And in 2023?"),
+    ("What did they discuss?", [("Who did Blinken meet in Shanghai?", "Chen Jining — “…met Chen Jining.” [1]")],
+     "What did Blinken and Chen Jining discuss?"),  # people, not the place
+    ("What did they discuss?", [("Who did Blinken meet in Shanghai?", "I found no answer.")],
+     "What did Blinken discuss?"),
+    ("What did they agree on?", [("Did China and the US hold talks?", "Yes [1]")], "What did China agree on?"),
+    ("How long did they meet?", [("Where did Wang Yi welcome Blinken?", "“Welcoming Blinken to the Diaoyutai state "
+                                  "guesthouse, Wang offered a cautious assessment.” [1]")],
+     "How long did Wang Yi and Blinken meet?"),
 ])
 def test_pronouns_take_their_referent_from_the_conversation(question, history, expected):
     assert standalone(question, history) == expected
