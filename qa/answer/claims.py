@@ -181,6 +181,9 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     thing = another_of_its_kind(words, question)
     if thing:
         return [f"{words} is another {thing}, not who"]
+    counted = counts_the_asked(question, article, start, end)
+    if counted:
+        return [f"{words} says how many {counted}, not which"]
     doer = other_doer(question, article, start, end)
     if doer:
         return [f"{doer} did it, not {words}"]
@@ -299,6 +302,21 @@ def only_as_a_bound(year: str, text: str) -> bool:
 def standalone_numbers(text: str) -> set[str]:
     """Numbers written on their own ("in 2019", "3 ships"), not as part of a name ("Q1", "GPT-3")."""
     return {n.replace(",", "") for n in STANDALONE_NUMBER_RE.findall(text)}
+
+
+def counts_the_asked(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "What / Which <things> …?": the things, when the words at article.text[start:end] only count them
+    ("more than 100" of "the more than 100 sanctions" to "What sanctions did the US threaten?")."""
+    asked = [t.head for t in parse(question) if t.tag_ == "WDT" and t.dep_ == "det" and t.head.pos_ == "NOUN"]
+    if not asked:
+        return None
+    s, e = sentence_around(article, start, end)
+    numbers_ = [t for t in parse(article.text[s:e]) if start <= s + t.idx < end and t.dep_ == "nummod"]
+    if numbers_ and all(t.pos_ == "NUM" or t.like_num or t.dep_ in ("quantmod", "amod", "advmod")
+                        for t in parse(article.text[s:e]) if start <= s + t.idx < end) \
+            and any(t.head.lemma_.lower() == asked[0].lemma_.lower() for t in numbers_):
+        return asked[0].text
+    return None
 
 
 def another_of_its_kind(words: str, question: str) -> str | None:

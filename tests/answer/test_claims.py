@@ -259,6 +259,15 @@ def test_a_sentence_that_says_it_or_he_is_cited_from_the_sentence_before():
     assert referent_start(text, 0, second) == 0  # nothing before
 
 
+def test_a_count_of_the_asked_things_does_not_say_which_they_are():
+    art = article("He threatened new sanctions on China, adding to the more than 100 sanctions that already exist.")
+    sentence = passage_of(art, art.text)
+    assert problems(Claim("more than 100", 1), "What sanctions did the US threaten?", sentence, art) == [
+        "more than 100 says how many sanctions, not which"]
+    assert problems(Claim("more than 100", 1), "How many sanctions already exist?", sentence, art) == []
+    assert problems(Claim("new sanctions on China", 1), "What sanctions did the US threaten?", sentence, art) == []
+
+
 def test_the_answer_is_the_words_then_the_verbatim_sentence():
     art = article("German Chancellor Olaf Scholz visited Beijing last week. Trade was on the agenda.")
     checked = check([Claim("Olaf Scholz", 1)], "Which chancellor visited Beijing?", [passage_of(art, art.text)],
