@@ -24,7 +24,8 @@ from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, first_problems, is_yes_no,
-                     names_a_doer, parse_draft, pointed, referent_start, statement, states_something, trimmed)
+                     names_a_doer, parse_draft, pointed, quoted_whole, referent_start, statement, states_something,
+                     trimmed)
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -309,7 +310,7 @@ class Answerer:
                 checked = [c for c in [pointed(number, query, shown, articles)] if c]
                 if not checked:
                     steps.append(f"Sentence [{offset + number}] is not quoted either: the checks rule it out.")
-            if checked and statement(checked[0], 1).startswith("“") and not states_something(checked[0].sentence):
+            if checked and quoted_whole(checked[0]) and not states_something(checked[0].sentence):
                 steps.append(f"Sentence [{offset + checked[0].passage}] is a heading or a label: not quoted as an answer.")
                 checked = []
             if checked:

@@ -311,10 +311,10 @@ def counts_the_asked(question: str, article: Article, start: int, end: int) -> s
     if not asked:
         return None
     s, e = sentence_around(article, start, end)
-    numbers_ = [t for t in parse(article.text[s:e]) if start <= s + t.idx < end and t.dep_ == "nummod"]
-    if numbers_ and all(t.pos_ == "NUM" or t.like_num or t.dep_ in ("quantmod", "amod", "advmod")
-                        for t in parse(article.text[s:e]) if start <= s + t.idx < end) \
-            and any(t.head.lemma_.lower() == asked[0].lemma_.lower() for t in numbers_):
+    words = [t for t in parse(article.text[s:e]) if start <= s + t.idx < end]
+    counts = [t for t in words if t.dep_ == "nummod"]
+    if counts and all(t.pos_ == "NUM" or t.like_num or t.dep_ in ("quantmod", "amod", "advmod") for t in words) \
+            and any(t.head.lemma_.lower() == asked[0].lemma_.lower() for t in counts):
         return asked[0].text
     return None
 
@@ -660,8 +660,8 @@ NAME_REACH = 600  # characters before the answer's sentence in which a name show
 
 
 def referent_start(text: str, start: int, end: int) -> int:
-    """Where the sentence before text[start:end] starts, when that one leans on it (passages.leans_on_before:
-    "Skyward Racer 3 is a racing game. It was released on March 8, 2019"); else start."""
+    """Where the sentence before text[start:end] starts, when text[start:end] leans on it
+    (passages.leans_on_before: "Skyward Racer 3 is a racing game. It was released on March 8, 2019"); else start."""
     if not leans_on_before(text[start:end]):
         return start
     reach = max(0, start - 2000)
@@ -823,11 +823,17 @@ def states_something(sentence: str) -> bool:
     return any(t.pos_ in ("VERB", "AUX") for t in parse(sentence))
 
 
+def quoted_whole(checked: Checked) -> bool:
+    """Whether the answer is the sentence alone, quoted: no yes or no, and no words (or words that are most of it)."""
+    return not checked.polarity and (not checked.words or len(content_words(checked.words))
+                                     >= 0.6 * len(content_words(checked.sentence)))
+
+
 def statement(checked: Checked, n: int) -> str:
     """The answer sentence for a checked claim: the words, then the verbatim sentence they come from, cited."""
     quote = trimmed(checked.sentence, checked.words).rstrip()
     if checked.polarity:
         return f"{checked.polarity}: “{quote}” [{n}]"
-    if not checked.words or len(content_words(checked.words)) >= 0.6 * len(content_words(checked.sentence)):
+    if quoted_whole(checked):
         return f"“{quote}” [{n}]"
     return f"{checked.shown or checked.words} — “{quote}” [{n}]"
