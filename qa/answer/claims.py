@@ -120,13 +120,27 @@ def token_pattern(token: str) -> str:
     return re.escape(token)
 
 
+def is_count(token: str) -> bool:
+    return token.isdecimal() or token in NUMBER_NAMES
+
+
+def counted_pattern(token: str) -> str:
+    """What a number counts, singular or plural: "5 1/2 hours" is written "5 1/2-hour meeting" too."""
+    if not token.isalpha() or len(token) < 3:
+        return token_pattern(token)
+    stem = token[:-1] if token.endswith("s") else token
+    return f"{re.escape(stem)}s?"
+
+
 def words_in(words: str, text: str) -> tuple[int, int] | None:
-    """Where words occur in text, ignoring case, spacing and punctuation at word edges, and whether small
-    numbers are written in digits or words; None if they don't."""
+    """Where words occur in text, ignoring case, spacing and punctuation at word edges, whether small
+    numbers are written in digits or words, and whether what a number counts is singular or plural; None
+    if they don't."""
     tokens = re.findall(r"\w+", words.lower())  # apostrophes, dots and quotes of any kind fall between words
     if not tokens:
         return None
-    pattern = r"\W+".join(token_pattern(t) for t in tokens)
+    pattern = r"\W+".join(counted_pattern(t) if i and is_count(tokens[i - 1]) else token_pattern(t)
+                          for i, t in enumerate(tokens))
     match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
     return match.span() if match else None
 

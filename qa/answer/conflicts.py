@@ -64,9 +64,10 @@ def same_value(a: str, b: str) -> bool:
 
 
 def looks_like_a_value(text: str) -> bool:
-    """A name, a number or a date: not a stretch of ordinary words (paraphrases are not disagreements)."""
+    """A name, an amount or a date: not a stretch of ordinary words (paraphrases are not disagreements)."""
     words = text.split()
-    return 0 < len(words) <= 8 and (any(c.isdigit() for c in text) or any(w[:1].isupper() for w in words))
+    return 0 < len(words) <= 8 and (any(c.isdigit() for c in text) or is_amount(text)
+                                    or any(w[:1].isupper() for w in words))
 
 
 def statement_match(sentence: str, other: str) -> SequenceMatcher | None:
@@ -145,13 +146,23 @@ def entity_value(value: str, value_sentence: str, other: str, question: str) -> 
     kinds = AMOUNTS  # any amount may stand for another ("four-hour" TIME, "5 1/2 hours" TIME or QUANTITY)
     asked = " ".join(content_words(question))
     found = [text for text, label in entities(other)
-             if label in kinds and " ".join(content_words(text)) not in asked]
+             if label in kinds and " ".join(content_words(text)) not in asked and is_amount(text)]
+    unit = unit_terms(value)
+    if unit:  # "more than six hours" against "5 1/2-hour", not "the two sides" or "Friday morning" beside it
+        found = [text for text in found if unit & unit_terms(text)]
     found = list(dict.fromkeys(found))
-    if len(found) != 1:
-        return None
-    if not (numbers(found[0]) or any(w in AMOUNT_WORDS for w in content_words(found[0]))):
-        return None
-    return found[0]
+    return found[0] if len(found) == 1 else None
+
+
+def is_amount(text: str) -> bool:
+    """Whether text counts something: digits or a number word ("six hours", "dozens")."""
+    return bool(numbers(text)) or any(w in AMOUNT_WORDS for w in content_words(text))
+
+
+def unit_terms(value: str) -> set[str]:
+    """The stems of what an amount counts ("5 1/2-hour" -> {"hour"}); empty for a bare number."""
+    nouns = [t.lemma_.lower() for t in parse(value) if t.pos_ == "NOUN" and t.lower_ not in AMOUNT_WORDS]
+    return set(search_terms(" ".join(nouns)))
 
 
 def stated_value(value: str, sentence: str) -> str | None:

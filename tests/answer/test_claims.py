@@ -324,6 +324,16 @@ def test_a_count_is_widened_to_the_whole_quantity_the_sentence_gives():
     assert [c.words for c in checked] == ["more than 100"]
 
 
+def test_what_a_number_counts_matches_singular_or_plural():
+    from qa.answer.claims import words_in
+
+    text = "It included a 5 1/2-hour meeting with Wang Yi, and Yellen spent five days in the country."
+    assert text[slice(*words_in("5 1/2 hours", text))] == "5 1/2-hour"
+    assert text[slice(*words_in("5 days", text))] == "five days"
+    assert words_in("meetings", text) is None  # a noun no number counts keeps its number
+    assert words_in("5 1/2 hours meetings", text) is None
+
+
 def test_words_that_lack_the_kind_of_thing_the_question_asks_for_fail():
     art = article("The talks in Geneva ended on Friday after soldiers from three countries withdrew.")
     sentence = passage_of(art, art.text)
