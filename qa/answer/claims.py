@@ -519,8 +519,11 @@ def same_place(place: str, text: str) -> bool:
     return not stems or any(w.startswith(stem) for stem in stems for w in words)
 
 
-NEGATION_RE = re.compile(r"\b(?:not|no|never|nor|neither|without|rather than|instead of)\s+(?:\w+\s+){0,2}$|n't\s+(?:\w+\s+){0,2}$",
-                         re.IGNORECASE)
+# "failed to produce" says it was not produced: verbs that deny what follows them (negative implicatives).
+DENYING_VERB = r"(?:fail(?:s|ed|ing)?|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing))\s+to"
+NEGATION_RE = re.compile(rf"\b(?:not|no|never|nor|neither|without|rather than|instead of|{DENYING_VERB})\s+(?:\w+\s+){{0,2}}$"
+                         r"|n't\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+DENYING_VERB_RE = re.compile(rf"\b{DENYING_VERB}\b", re.IGNORECASE)
 
 
 def only_after(lead: re.Pattern, mention: str, text: str, reach: int) -> bool:
@@ -530,8 +533,28 @@ def only_after(lead: re.Pattern, mention: str, text: str, reach: int) -> bool:
 
 
 def denied(sentence: str, word: str) -> bool:
-    """Whether the sentence uses word only under a negation: "partners rather than rivals" denies "rivals"."""
-    return only_after(NEGATION_RE, rf"\b{re.escape(word)}\w*", sentence, 40)
+    """Whether the sentence uses word only under a negation: "partners rather than rivals" denies "rivals",
+    and so does "did not become rivals"; "failed to produce any major breakthroughs" denies "breakthroughs"."""
+    if only_after(NEGATION_RE, rf"\b{re.escape(word)}\w*", sentence, 40):
+        return True
+    mentions = [t for t in parse(sentence) if t.lower_.startswith(word.lower())]
+    return bool(mentions) and all(under_negation(t) for t in mentions)
+
+
+CLAUSE_EDGES = {"ROOT", "ccomp", "advcl", "relcl", "acl", "csubj", "parataxis", "conj"}
+
+
+def under_negation(token) -> bool:
+    """Whether a word's own clause is negated ("not", "never") or its verb is what a denying verb governs
+    ("failed to produce"); a negated clause above it ("did not say that …") does not count."""
+    while True:
+        if any(child.dep_ == "neg" for child in token.children):
+            return True
+        if token.dep_ == "xcomp" and DENYING_VERB_RE.match(f"{token.head.text} to"):
+            return True
+        if token.dep_ in CLAUSE_EDGES or token.head is token:
+            return False
+        token = token.head
 
 
 def decided_polarity(question: str, sentence: str, polarity: str | None) -> str | None:
@@ -559,7 +582,7 @@ def states_all(question: str, sentence: str) -> bool:
     wanted = set(search_terms(" ".join(t.lemma_ for t in asked[1:])))  # past the opening "Did" / "Is"
     if not wanted or not wanted <= terms(said):
         return False
-    if any(t.dep_ == "neg" for t in said):
+    if any(t.dep_ == "neg" for t in said) or DENYING_VERB_RE.search(sentence):
         return False
     modals = {t.lower_ for t in asked if t.tag_ == "MD"}
     return all(t.lower_ in modals for t in said if t.tag_ == "MD")

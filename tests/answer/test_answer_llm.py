@@ -123,6 +123,13 @@ def test_a_yes_no_question_is_answered_with_the_fact_that_decides_it(answerer):
     assert_well_cited(answer)
 
 
+def test_a_sentence_that_says_it_failed_decides_a_no(answerer):
+    # the model copies its prompt's example ("No, postponed until May"): the code finds "failed to produce"
+    answer = answerer.ask("Did the visit produce any breakthroughs?")
+    assert answer.answer.startswith("No: “") and "failed to produce" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_yes_is_not_given_where_no_sentence_says_it(answerer):
     """The model answers "Yes, Blinken met Putin" from a sentence in which Putin announces a visit to China
     after Blinken arrived: the code finds no sentence that says they met, so no Yes is shown."""

@@ -211,6 +211,16 @@ def test_a_yes_stands_only_on_a_sentence_that_states_what_was_asked():
     ("Did Xi say they should be rivals?", "“We should be partners rather than rivals,” Xi said.", "Yes", "No"),
     ("Did Xi say they should be partners or rivals?", "“We should be partners rather than rivals,” Xi said.", "No",
      None),  # "A or B?" is not answered by a yes or a no
+    # a verb that denies what it governs, or a "not" more than two words before the asked word
+    ("Did the talks produce breakthroughs?", "The talks failed to produce any major breakthroughs.", None, "No"),
+    ("Did the talks produce breakthroughs?", "The talks failed to produce any major breakthroughs.", "Yes", "No"),
+    ("Did the talks produce breakthroughs?", "The talks did not produce any major breakthroughs.", None, "No"),
+    ("Did China resume the military talks?", "China refused to resume the military talks.", "Yes", "No"),
+    # a negation in a clause above the asked words is not a denial of them
+    ("Did the talks produce breakthroughs?", "He would not say that the talks produced major breakthroughs.", None,
+     None),
+    ("Did the talks produce breakthroughs?", "Aides who failed to attend said the talks produced breakthroughs.", "Yes",
+     None),
 ])
 def test_the_code_decides_the_yes_or_no(question, sentence, reader, decided):
     assert decided_polarity(question, sentence, reader) == decided
