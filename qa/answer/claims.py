@@ -343,7 +343,7 @@ def another_of_its_kind(words: str, question: str) -> str | None:
     for name, _ in entities(question):
         parts = name.split()
         if len(parts) >= 2 and parts[-1][:1].isupper() and parts[-1].lower() == kind \
-                and set(search_terms(words)) != set(search_terms(name)):
+                and not set(search_terms(name)) <= set(search_terms(words)):  # "Foreign Minister Wang Yi" is Wang Yi
             return kind
     return None
 

@@ -130,6 +130,12 @@ def test_a_sentence_that_says_it_failed_decides_a_no(answerer):
     assert_well_cited(answer)
 
 
+def test_who_is_a_person_is_answered_by_the_person_with_a_title(answerer):
+    answer = answerer.ask("Who is Wang Yi?")
+    assert "Foreign Minister" in answer.answer or "top diplomat" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_yes_is_not_given_where_no_sentence_says_it(answerer):
     """The model answers "Yes, Blinken met Putin" from a sentence in which Putin announces a visit to China
     after Blinken arrived: the code finds no sentence that says they met, so no Yes is shown."""

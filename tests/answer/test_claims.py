@@ -256,6 +256,9 @@ def test_who_is_not_answered_by_another_of_the_things_the_question_names():
     assert problems(Claim("Johnny Unitas Golden Arm Award", 1), question, sentence, art) == [
         "Johnny Unitas Golden Arm Award is another award, not who"]
     assert "another award" not in " ".join(problems(Claim("Baker Mayfield", 1), question, sentence, art))
+    # "Who is X?" is answered by X named with a title: the same one, not another of a kind
+    art = article("Blinken held a 5 1/2-hour meeting with Chinese Foreign Minister Wang Yi on Friday.")
+    assert problems(Claim("Chinese Foreign Minister Wang Yi", 1), "Who is Wang Yi?", passage_of(art, art.text), art) == []
 
 
 def test_a_sentence_that_says_it_or_he_is_cited_from_the_sentence_before():
