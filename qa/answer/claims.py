@@ -162,7 +162,8 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
     elif not words or EMPTY_WORDS_RE.match(words):
         found.append("names no fact, only a passage")
     elif claim.polarity is None and not picks_one(words, question) and (
-            set(content_words(words)) <= set(content_words(question)) or names_the_asked(words, question)):
+            set(content_words(words)) <= set(content_words(question))
+            or (names_the_asked(words, question) and not describes_the_asked(words, question))):
         found.append("repeats the question")
     if found:
         return found
@@ -405,10 +406,34 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     action = asked_action(question)
     if action and not states_action(article.text[s:e], action):
         found.append(f"the sentence does not say who did it ({action})")
+    actor = another_actor(question, article.text[s:e])
+    if actor:
+        found.append(actor)
     role = asked_role(question)
     if role and not names_role(role, window):
         found.append(f"the passage names no {role}")
     return found
+
+
+def another_actor(question: str, sentence: str) -> str | None:
+    """For a question about what named people did or said (not "Who …?"): why the sentence tells of someone
+    else, when its subject is a person the question does not name and one the question names is not in it
+    ("What did Blinken and Wang Yi discuss?" is not answered by "Xi emphasized … during discussions with
+    Blinken")."""
+    if re.match(r"\W*(?:who|whom|whose)\b", question, re.IGNORECASE):
+        return None
+    people = [name for name, label in entities(question) if label == "PERSON"]
+    missing = [name for name in people if not same_name(name, sentence)]
+    if not missing:
+        return None
+    doc = parse(sentence)
+    labels = {ent.root.i: ent.label_ for ent in doc.ents}
+    # a person's name, or a name the tagger gave no label ("Xi Jinping" is sometimes left unlabelled)
+    subjects = [" ".join(w.text for w in t.subtree if w.pos_ == "PROPN") for t in doc
+                if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.pos_ == "PROPN"
+                and labels.get(t.i, "PERSON") == "PERSON"]
+    other = next((name for name in subjects if not any(same_name(name, p) for p in people)), None)
+    return f"the sentence tells of {other}, not {missing[0]}" if other else None
 
 
 def other_numbered(question: str, sentence: str) -> str | None:
@@ -611,6 +636,68 @@ def unprefixed(claim: Claim, question: str, passages: list[Passage]) -> Claim:
     return Claim(claim.words[match.end():].strip(), claim.passage, None, claim.shown)
 
 
+WHO_IS_RE = re.compile(r"^\W*who\s+(?:is|was)\s+([A-Z][^?]*?)\W*$", re.IGNORECASE)
+TITLE_DEPS = {"compound", "amod", "nmod", "poss", "nummod"}  # "Norwegian Foreign Minister", "China's"
+
+
+def asked_name(question: str) -> str | None:
+    """X in "Who is X?" when X is a name ("Who is Wang Yi?"), not a description ("Who is the winner?")."""
+    match = WHO_IS_RE.match(question.strip())
+    return match.group(1) if match and match.group(1)[:1].isupper() else None
+
+
+def describes_the_asked(words: str, question: str) -> bool:
+    """Whether words say who the one "Who is X?" names is: X with more words ("Foreign Minister Wang Yi")."""
+    name = asked_name(question)
+    if not name or not same_name(words, name):
+        return False
+    names = [text for text, label in entities(words) if label == "PERSON"] or [name]
+    described = words
+    for text in names:  # a longer name ("Omar bin Laden" to "Who is Bin Laden?") says no more of who he is
+        described = described.replace(text, " ")
+    return bool(set(content_words(described)) - set(content_words(question)))
+
+
+def with_title(claim: Claim, question: str, passages: list[Passage]) -> Claim:
+    """To "Who is X?", a reply that only repeats X ("[1] Ingrid Dahlberg"), or says who X is in words no passage
+    has ("Janet Yellen is a Treasury Secretary …"), as the passage writes X with the title or description it
+    gives ("Norwegian Foreign Minister Ingrid Dahlberg"; "Chen Jining, Secretary of the Shanghai Municipal
+    Committee …"), when the first passage (in the claim's order) naming X gives one."""
+    name = asked_name(question)
+    if not name or claim.polarity or not same_name(claim.words, name):
+        return claim
+    repeats = not set(content_words(claim.words)) - set(content_words(name)) - {"the"}
+    if not repeats and any(words_in(claim.words, p.text) for p in passages):
+        return claim  # its own words, checked as they are
+    for n in passage_order(claim, len(passages)):
+        text = passages[n - 1].text
+        span = words_in(name, text) or words_in(claim.words, text)
+        if span is None:
+            continue
+        for s, e in split_sentences(text) or [(0, len(text))]:
+            if s <= span[0] and span[1] <= e:
+                break
+        doc = parse(text[s:e])
+        tokens = [t for t in doc if span[0] <= s + t.idx < span[1]]
+        heads = [t for t in tokens if t.head not in tokens or t.head is t]
+        if not heads:
+            continue
+        head = heads[0]
+        parts = tokens + [w for child in head.children if child.dep_ in TITLE_DEPS | {"appos"} and child not in tokens
+                          for w in child.subtree]
+        first = tokens[0].i
+        before = doc[first - 2] if first >= 2 and doc[first - 1].text == "," else None
+        title = head.head if head.dep_ == "appos" else before if before is not None and before.pos_ == "NOUN" else None
+        if title is not None:  # "China's top diplomat, Wang Yi" (the parser does not always see the apposition)
+            parts += [title] + [w for child in title.children if child.dep_ in TITLE_DEPS for w in child.subtree]
+        start, end = min(t.idx for t in parts), max(t.idx + len(t) for t in parts)
+        phrase = text[s + start:s + end].strip(" ,;:")
+        if set(content_words(phrase)) - set(content_words(name)):
+            return Claim(phrase, n, None, claim.shown)
+        return claim
+    return claim
+
+
 def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Article]) -> Claim:
     """The claim as a passage writes it, cited to that passage (the one it cited first), where no passage has
     its words: a date in the reply's own format ("2017-03-03") as the passage writes it ("March 3, 2017"), and
@@ -648,7 +735,8 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
 def check(claims: list[Claim], question: str, passages: list[Passage], articles: dict[str, Article]) -> list[Checked]:
     """The claims that hold, each on the passage that holds it (a wrong [n] is moved to the right one)."""
     kept = []
-    for claim in [as_written(unprefixed(c, question, passages), passages, articles) for c in claims]:
+    for claim in [with_title(as_written(unprefixed(c, question, passages), passages, articles), question, passages)
+                  for c in claims]:
         order = passage_order(claim, len(passages))
         refuted = False  # copied from a sentence that says something else of those words
         for n in order:

@@ -261,6 +261,47 @@ def test_who_is_not_answered_by_another_of_the_things_the_question_names():
     assert problems(Claim("Chinese Foreign Minister Wang Yi", 1), "Who is Wang Yi?", passage_of(art, art.text), art) == []
 
 
+def test_a_sentence_that_tells_of_someone_else_does_not_answer_what_the_named_people_did():
+    text = ("Blinken met Wang Yi in Beijing on Friday. Xi Jinping stressed that the two countries should be partners "
+            "during discussions with Blinken. Blinken and Wang Yi discussed Taiwan and trade.")
+    art = article(text)
+    xi = "Xi Jinping stressed that the two countries should be partners during discussions with Blinken."
+    question = "What did Blinken and Wang Yi discuss?"
+    assert problems(Claim("the two countries should be partners", 1), question, passage_of(art, xi), art) == [
+        "the sentence tells of Xi Jinping, not Wang Yi"]
+    both = "Blinken and Wang Yi discussed Taiwan and trade."
+    assert problems(Claim("Taiwan and trade", 1), question, passage_of(art, both), art) == []
+    # "Who …?" asks for someone the question does not name: the sentence's subject may well be that one
+    assert problems(Claim("Xi Jinping", 1), "Who stressed partnership in discussions with Blinken and Wang Yi?",
+                    passage_of(art, xi), art) == []
+
+
+@pytest.mark.parametrize("sentence, reply, shown", [
+    ("Norwegian Foreign Minister Ingrid Dahlberg met her Swedish counterpart on Monday.", "Ingrid Dahlberg",
+     "Norwegian Foreign Minister Ingrid Dahlberg"),
+    ("Ingrid Dahlberg, the Norwegian foreign minister, met her Swedish counterpart on Monday.", "Ingrid Dahlberg",
+     "Ingrid Dahlberg, the Norwegian foreign minister"),
+    ("Talks began with Norway's top diplomat, Ingrid Dahlberg, giving both sides time.", "Ingrid Dahlberg",
+     "Norway's top diplomat, Ingrid Dahlberg"),
+    # said in words no passage has: the passage's own words for who she is
+    ("Norwegian Foreign Minister Ingrid Dahlberg met her Swedish counterpart on Monday.",
+     "Ingrid Dahlberg is the foreign minister of Norway", "Norwegian Foreign Minister Ingrid Dahlberg"),
+])
+def test_who_is_x_is_answered_by_the_title_the_passage_gives_x(sentence, reply, shown):
+    art = article(sentence)
+    checked = check([Claim(reply, 1)], "Who is Ingrid Dahlberg?", [passage_of(art, sentence)], {"d.txt": art})
+    assert [c.words for c in checked] == [shown]
+
+
+def test_who_is_x_is_not_answered_by_x_alone_nor_by_a_longer_name():
+    art = article("Ingrid Dahlberg met her Swedish counterpart in Oslo on Monday.")
+    sentence = passage_of(art, art.text)
+    assert problems(Claim("Ingrid Dahlberg", 1), "Who is Ingrid Dahlberg?", sentence, art) == ["repeats the question"]
+    art = article("Omar bin Laden met reporters in Rome on Monday.")
+    sentence = passage_of(art, art.text)
+    assert problems(Claim("Omar bin Laden", 1), "Who is Bin Laden?", sentence, art) == ["repeats the question"]
+
+
 def test_a_sentence_that_says_it_or_he_is_cited_from_the_sentence_before():
     from qa.answer.claims import referent_start
 
