@@ -643,7 +643,10 @@ TITLE_DEPS = {"compound", "amod", "nmod", "poss", "nummod"}  # "Norwegian Foreig
 def asked_name(question: str) -> str | None:
     """X in "Who is X?" when X is a name ("Who is Wang Yi?"), not a description ("Who is the winner?")."""
     match = WHO_IS_RE.match(question.strip())
-    return match.group(1) if match and match.group(1)[:1].isupper() else None
+    if not match or not match.group(1)[:1].isupper():
+        return None
+    asked = content_words(match.group(1))  # the whole of it a name: not "Wang Yi's deputy"
+    return match.group(1) if any(content_words(name) == asked for name, _ in entities(question)) else None
 
 
 def describes_the_asked(words: str, question: str) -> bool:

@@ -293,6 +293,14 @@ def test_who_is_x_is_answered_by_the_title_the_passage_gives_x(sentence, reply, 
     assert [c.words for c in checked] == [shown]
 
 
+def test_who_is_x_s_deputy_is_not_answered_by_x_with_a_title():
+    sentence = "Norwegian Foreign Minister Ingrid Dahlberg met her Swedish counterpart on Monday."
+    art = article(sentence)
+    checked = check([Claim("Ingrid Dahlberg", 1)], "Who is Ingrid Dahlberg's deputy?", [passage_of(art, sentence)],
+                    {"d.txt": art})
+    assert checked == []
+
+
 def test_who_is_x_is_not_answered_by_x_alone_nor_by_a_longer_name():
     art = article("Ingrid Dahlberg met her Swedish counterpart in Oslo on Monday.")
     sentence = passage_of(art, art.text)
