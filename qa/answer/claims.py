@@ -6,8 +6,9 @@ bare yes/no fails; a Yes stands only on a sentence that states all the question 
 one that denies it, else the sentence is quoted with neither; numbers the question asks about must
 be in the cited article; "what did X say" is answered only from a sentence whose speaker is X, "who
 won" only from one that says who won and ties the answer to the winning, "who is the ambassador"
-only from one that names the role, "A or B?" only from one that names A or B, and a date is no
-answer where no time is asked. The answer is then built by code around the checked words and the
+only from one that names the role, "A or B?" only from one that names A or B, "who is X" by the
+title the passage gives X, what named people did not from a sentence about someone else, and a date
+is no answer where no time is asked. The answer is then built by code around the checked words and the
 verbatim sentence that holds them.
 """
 
