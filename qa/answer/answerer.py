@@ -23,9 +23,9 @@ from ..retrieve.timeframe import TimeFrame, time_frame
 from ..text.spelling import respelled
 from . import confidence
 from .citations import MARKER_RE
-from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, first_problems, is_yes_no,
-                     names_a_doer, parse_draft, pointed, quoted_whole, referent_start, statement, states_something,
-                     trimmed)
+from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, decided_polarity, first_problems,
+                     is_yes_no, names_a_doer, parse_draft, pointed, quoted_whole, referent_start, statement,
+                     states_something, trimmed)
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -303,11 +303,14 @@ class Answerer:
                 steps.append("It does not hold: " + "; ".join(first_problems(claims, query, shown, articles)) + ".")
             if not checked and number and pointing and decisions and self.settings.reread:
                 checked = self.reread(query, shown[number - 1], number, articles, steps)
-            if not checked and number and pointing and not is_yes_no(query):
+            if not checked and number and pointing:
                 # A very sure pick whose reply copied nothing that holds ("[3]", "[1] none", a number
                 # written "45" for "45th"), or a bare "[n]" from a model without probabilities: the
-                # sentence itself, quoted, is the answer when nothing rules it out.
+                # sentence itself, quoted, is the answer when nothing rules it out. To a yes/no question
+                # it is the closest sentence, or a No where it denies what was asked.
                 checked = [c for c in [pointed(number, query, shown, articles)] if c]
+                for c in checked if is_yes_no(query) else []:
+                    c.polarity = decided_polarity(query, c.sentence, None)
                 if not checked:
                     steps.append(f"Sentence [{offset + number}] is not quoted either: the checks rule it out.")
             if checked and quoted_whole(checked[0]) and not states_something(checked[0].sentence):

@@ -270,6 +270,25 @@ def test_a_yes_no_question_its_sentence_does_not_decide_is_answered_with_the_sen
     assert "Olaf Scholz" in answer.citations[0].text
 
 
+@pytest.mark.parametrize("question, words, lead", [
+    ("Did Olaf Scholz meet Blinken in Beijing?", "Olaf Scholz", UNDECIDED_LEAD),  # neither stated nor denied
+    ("Did the visit produce any major breakthroughs?", "failed to produce", "No:"),  # denied: a check, not a quote
+])
+def test_a_sure_pick_for_a_yes_no_question_whose_reply_does_not_hold_is_quoted_as_it_decides(retriever, question,
+                                                                                             words, lead):
+    n = passage_holding(retriever, list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question)), words)
+    sure = [1.0 if i == n else 0.0 for i in range(5)]
+    # the model copies its prompt's example, then, shown the sentence alone, paraphrases it
+    model = ScriptedModel(f"[{n}] Yes, postponed until May", "[1] Yes, it did.", probabilities=sure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.answer.startswith(lead) and words in answer.answer, answer.answer
+    assert words in answer.citations[0].text
+    strict = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), min_quote_confidence=1.0)
+    model = ScriptedModel(f"[{n}] Yes, postponed until May", probabilities=sure)
+    unsure = Answerer(retriever, ModelReader(model), strict).ask(question)
+    assert unsure.refused if lead == UNDECIDED_LEAD else unsure.answer.startswith("No:")  # a quote needs a sure pick
+
+
 def test_a_heading_is_not_quoted_as_an_answer(retriever):
     question = "What were the highlights of Blinken's itinerary on day 1 in Shanghai?"
     events = list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question))
@@ -297,13 +316,13 @@ def test_a_sure_pick_whose_words_do_not_hold_is_read_again_from_its_sentence_alo
     assert "Shown the picked sentence alone, the reader wrote: '[1] Angela Merkel' (no copied words that hold)." \
         in answer.steps and answer.steps[-1].startswith(f"Answered with sentence [{n}] quoted whole")
     # A paraphrase of the one sentence shown is not read as quoting it (that would pass any reply): a yes/no
-    # question, whose sentence is never quoted on a bare pick, stays refused.
+    # question gets no Yes from it; its sure pick is quoted as the closest sentence only.
     asked = "Did a German chancellor visit Beijing?"
     m = passage_holding(retriever, list(Answerer(retriever, ExtractiveReader(), OPEN).stream(asked)), "Olaf Scholz")
     on_it = [1.0 if i == m else 0.0 for i in range(5)]
     model = ScriptedModel(f"[{m}] Yes", "[1] Yes, the German chancellor Olaf went to Beijing", probabilities=on_it)
     answer = Answerer(retriever, ModelReader(model), OPEN).ask(asked)
-    assert len(model.prompts) == 2 and answer.refused
+    assert len(model.prompts) == 2 and answer.answer.startswith(f"{UNDECIDED_LEAD} “"), answer.answer
     # Off, or below min_quote_confidence, the reader is asked once.
     model = ScriptedModel(f"[{n}] the German leader", "[1] Olaf Scholz", probabilities=sure)
     off = AnswerSettings(min_relevance=float("-inf"), quote_relevance=float("-inf"), reread=False)

@@ -144,6 +144,13 @@ def test_what_two_people_discussed_is_not_answered_by_what_a_third_said(answerer
     assert answer.refused or "Wang Yi" in answer.answer, answer.answer
 
 
+def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_sentence(answerer):
+    # the model's reply copies its prompt's example; the sentence it is sure of neither says "say" nor denies it
+    answer = answerer.ask("Did Putin say he will visit China?")
+    assert answer.answer.startswith(UNDECIDED_LEAD) and "Putin announced" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_yes_is_not_given_where_no_sentence_says_it(answerer):
     """The model answers "Yes, Blinken met Putin" from a sentence in which Putin announces a visit to China
     after Blinken arrived: the code finds no sentence that says they met, so no Yes is shown."""
