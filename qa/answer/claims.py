@@ -651,13 +651,15 @@ def asked_name(question: str) -> str | None:
 
 
 def describes_the_asked(words: str, question: str) -> bool:
-    """Whether words say who the one "Who is X?" names is: X with more words ("Foreign Minister Wang Yi")."""
-    name = asked_name(question)
+    """Whether words say more of a name the question gives than the name: "Foreign Minister Wang Yi" to "Who is
+    Wang Yi?", "Michelle Obama wears J.Crew" to "What does Michelle Obama wear?" (not a repeat of the question)."""
+    name = asked_name(question) or next((n for n, label in entities(question) if label in NAME_LABELS
+                                         and same_name(words, n)), None)
     if not name or not same_name(words, name):
         return False
-    names = [text for text, label in entities(words) if label == "PERSON"] or [name]
+    names = [text for text, _ in entities(words) if same_name(text, name)] or [name]
     described = words
-    for text in names:  # a longer name ("Omar bin Laden" to "Who is Bin Laden?") says no more of who he is
+    for text in names:  # a longer name ("Omar bin Laden" to "Who is Bin Laden?", "VBS.TV") says no more
         described = described.replace(text, " ")
     return bool(set(content_words(described)) - set(content_words(question)))
 

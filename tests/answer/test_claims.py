@@ -293,6 +293,20 @@ def test_who_is_x_is_answered_by_the_title_the_passage_gives_x(sentence, reply, 
     assert [c.words for c in checked] == [shown]
 
 
+@pytest.mark.parametrize("question, sentence, words, repeats", [
+    ("What does Michelle Obama wear?", "Michelle Obama wears J.Crew.", "Michelle Obama wears J.Crew", False),
+    ("Where in Florida did the girl go missing?", "Haleigh went missing from her home in Satsuma, Florida.",
+     "Satsuma, Florida", False),
+    ("What is the VBS following?", "VBS.TV is Vice's broadband television network.", "VBS.TV", True),  # a longer name
+    ("Who is the Maxwell Award winner in 2019?", "2019 CFDA Awards winners: Brandon Maxwell, Rick Owens take top "
+     "honors.", "Brandon Maxwell", True),
+])
+def test_words_that_say_more_than_a_name_the_question_gives_do_not_repeat_it(question, sentence, words, repeats):
+    art = article(sentence)
+    found = problems(Claim(words, 1), question, passage_of(art, sentence), art)
+    assert ("repeats the question" in found) == repeats, found
+
+
 def test_who_is_x_s_deputy_is_not_answered_by_x_with_a_title():
     sentence = "Norwegian Foreign Minister Ingrid Dahlberg met her Swedish counterpart on Monday."
     art = article(sentence)
