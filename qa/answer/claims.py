@@ -708,8 +708,9 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
     """The claim as a passage writes it, cited to that passage (the one it cited first), where no passage has
     its words: a date in the reply's own format ("2017-03-03") as the passage writes it ("March 3, 2017"), and
     shown as the reply wrote it where that is in words ("November 21, 1998" for "November 21 of 1998"); a
-    full name ("Kevin Kuranyi") as the surname the passage gives ("Kuranyi's early goal"), shown in full,
-    when the passage's article names him so and names no one else of that surname. Else the claim as it is."""
+    full name ("Kevin Kuranyi") as the surname or given name the passage gives ("Kuranyi's early goal",
+    "Haleigh went missing"), shown in full, when the passage's article names the person so and names no one
+    else of that surname (given name). Else the claim as it is."""
     if any(words_in(claim.words, p.text) for p in passages):
         return claim
     written = claim.words.strip(" []()")
@@ -725,16 +726,18 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
     names = written.split()
     if not 2 <= len(names) <= 4 or not all(w[:1].isupper() for w in names):
         return claim
-    surname = names[-1]
     for n in order:
         article = articles[passages[n - 1].doc_id]
         full = words_in(written, article.text)
-        if full is None or words_in(surname, passages[n - 1].text) is None:
+        if full is None:
             continue
-        namesakes = {text for text, label in entities(article.text) if label == "PERSON"
-                     and text.split()[-1] == surname and text not in (written, surname)}
-        if not namesakes:
-            return Claim(surname, n, claim.polarity, shown=article.text[full[0]:full[1]])
+        for part, at in ((names[-1], -1), (names[0], 0)):  # "Nemcova survived…", "Haleigh went missing…"
+            if words_in(part, passages[n - 1].text) is None:
+                continue
+            namesakes = {text for text, label in entities(article.text) if label == "PERSON"
+                         and text.split()[at] == part and text not in (written, part)}
+            if not namesakes:
+                return Claim(part, n, claim.polarity, shown=article.text[full[0]:full[1]])
     return claim
 
 

@@ -632,6 +632,19 @@ def test_a_full_name_is_checked_by_the_surname_its_passage_gives_when_the_articl
                  {namesake.doc_id: namesake}) == []
 
 
+def test_a_full_name_is_checked_by_the_given_name_its_passage_gives_when_no_one_else_has_it():
+    text = ("Police are searching for Haleigh Cummings, 5. "
+            "Haleigh went missing from her father's home in Satsuma, Florida, on February 9.")
+    sentence = text.split(". ")[1]
+    question = "Who went missing in Florida?"
+    art = article(text, "missing.txt", title="Search for a girl")
+    found = check([Claim("Haleigh Cummings", 1)], question, [passage_of(art, sentence)], {art.doc_id: art})
+    assert [(c.words, c.sentence) for c in found] == [("Haleigh Cummings", sentence)]
+    namesake = article(text + " Her cousin Haleigh Brooks helped the search.", "missing.txt", title="Search")
+    assert check([Claim("Haleigh Cummings", 1)], question, [passage_of(namesake, sentence)],
+                 {namesake.doc_id: namesake}) == []
+
+
 def test_why_a_claim_failed_is_told_for_its_passage_and_for_the_others_holding_its_words():
     """ "[2] Great Hall of the People" for where Wang Yi welcomed Blinken: not in [2], and in [1] said of
     another meeting (Xi's); both reasons are given, as check() tried both."""
