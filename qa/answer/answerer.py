@@ -20,7 +20,9 @@ from ..records import Article, Excerpt, Filters, Passage
 from ..retrieve.rerank import reranker_for
 from ..retrieve.retriever import Retriever
 from ..retrieve.timeframe import TimeFrame, time_frame
+from ..text.nlp import content_words, word_weight
 from ..text.spelling import respelled
+from ..text.terms import search_terms
 from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, decided_polarity, first_problems,
@@ -132,6 +134,16 @@ def bare_number(draft: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+RARE_WORD = 5.0  # word_weight of a word seen less than once in 100,000 (Zipf 3): a name more than a topic
+
+
+def mentioned(question: str, passages: list[Passage]) -> bool:
+    """Whether a retrieved passage has a rare word of the question ("Diaoyutai"): the articles mention what
+    it asks about, though no sentence scores as an answer."""
+    rare = {t for w in content_words(question) if word_weight(w) >= RARE_WORD for t in search_terms(w)}
+    return any(rare & set(search_terms(p.text)) for p in passages)
+
+
 def citation(n: int, passage: Passage) -> Citation:
     return Citation(n=n, **asdict(passage))
 
@@ -230,7 +242,10 @@ class Answerer:
         if not passages or best < self.settings.min_relevance:
             steps.append("Nothing was retrieved." if not passages else f"The best sentence scores {best:.2f}, "
                          f"below min_relevance {self.settings.min_relevance}: refused without asking the reader.")
-            refusal = self.refusal(question, query, passages, articles)
+            # "Don't cover" only where nothing retrieved names what the question names ("the Diaoyutai" is
+            # named, though no sentence about it scores as relevant)
+            text = UNCHECKED if mentioned(query, passages) else REFUSAL
+            refusal = self.refusal(question, query, passages, articles, text)
             refusal.steps = steps
             yield refusal
             return

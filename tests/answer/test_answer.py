@@ -158,6 +158,9 @@ def test_a_weak_best_passage_is_refused_before_the_reader_is_called(retriever):
     answerer, model = scripted(retriever, "should not be used", settings=AnswerSettings(min_relevance=99.0))
     answer = answerer.ask("How do I bake bread?")
     assert answer.refused and model.prompts == [] and answer.answer == REFUSAL
+    # What the question names is in the articles, though no sentence scores: not "the articles don't cover this"
+    answer = answerer.ask("What is the Diaoyutai?")
+    assert answer.refused and model.prompts == [] and answer.answer == UNCHECKED
 
 
 def test_a_follow_up_is_rewritten_in_code_and_used_for_retrieval(retriever):
