@@ -35,6 +35,9 @@ EMPTY_WORDS_RE = re.compile(r"^\W*(?:(?:the\s+)?(?:passage|sentence|source|artic
 SPEECH_QUESTION_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(?:ed|s)?|characteri[sz]e[sd]?)\b",
                                 re.IGNORECASE)
 MAX_QUOTE_WORDS = 60
+# A wire credit opening a story, with or without the place it was filed from: "(CNN) -- ", "Los Angeles,
+# California (CNN) -- " (DATELINE_RE reads the older all-capitals form, "RIO DE JANEIRO, Brazil (CNN) --").
+WIRE_CREDIT_RE = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,4}\s*)?\([A-Z][\w.&]{1,15}\)\s*(?:—|–|--)\s+")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # The question's own wh-phrase, at its start ("In what year ...", "How many ..."), and the entity labels
 # (spaCy's OntoNotes set) an answer to it must carry. "Who" is left out: news answers to it are as
@@ -186,8 +189,9 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     s, _ = sentence_around(article, start, end)
     if start < s + dateline_end(article.text[s:end + 200]):
         return [f"{words} is the date the text is dated, not what it reports"]
-    wire = DATELINE_RE.match(article.text[s:end + 200]) if s == 0 or article.text[s - 1] == "\n" else None
-    if wire and start < s + wire.end():  # "RIO DE JANEIRO, Brazil (CNN) -- A judge ..."
+    lead = article.text[s:end + 200]
+    wire = (DATELINE_RE.match(lead) if s == 0 or article.text[s - 1] == "\n" else None) or WIRE_CREDIT_RE.match(lead)
+    if wire and start < s + wire.end():  # "RIO DE JANEIRO, Brazil (CNN) -- A judge ...", "Washington (CNN) -- …"
         return [f"{words} is where the story was filed, not what it reports"]
     if only_a_date(article, start, end) and not asks_time(question):
         return [f"{words} is a date, and the question asks for no time"]

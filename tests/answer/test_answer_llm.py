@@ -327,6 +327,12 @@ def test_a_sequel_s_date_is_no_answer_for_the_original(tmp_path, real_embedder, 
     assert answer.refused, answer.answer
     answer = answerer.ask("Where will the studio open its second office?")
     assert not answer.answer.startswith("MADRID"), answer.answer
+    newer = {"office.txt": "Studio news\n\nMadrid, Spain (CNN) -- The studio behind the game said on Monday that it "
+                           "will open a second office next year.\n"}  # the newer style, and no other place
+    (tmp_path / "newer").mkdir()
+    answer = answerer_over(tmp_path / "newer", newer, real_embedder, model).ask("Where will the studio open its "
+                                                                               "second office?")
+    assert answer.refused or not answer.answer.startswith("Madrid"), answer.answer
 
 
 def test_a_copy_of_a_story_with_another_value_is_named_beside_it(tmp_path, real_embedder, model):

@@ -554,6 +554,13 @@ def test_the_place_a_story_is_filed_from_is_not_the_place_it_reports():
     assert problems(Claim("NEW ORLEANS, Louisiana", 1), question, passage_of(art, filed), art) == [
         "NEW ORLEANS, Louisiana is where the story was filed, not what it reports"]
     assert problems(Claim("Shanghai", 1), question, passage_of(art, filed), art) == []
+    # the same in the newer style, with the place in capitals and small letters, or with no place
+    for lead, words in (("New Orleans, Louisiana (CNN) -- ", "New Orleans, Louisiana"), ("(CNN) -- ", "CNN")):
+        filed = lead + "Before a cheering crowd, President Obama said he would hold another town hall in Shanghai."
+        art = article(filed, title="Obama in New Orleans")
+        assert problems(Claim(words, 1), question, passage_of(art, filed), art) == [
+            f"{words} is where the story was filed, not what it reports"]
+        assert problems(Claim("Shanghai", 1), question, passage_of(art, filed), art) == []
 
 
 def test_a_date_written_in_another_format_is_checked_as_the_passage_writes_it():
