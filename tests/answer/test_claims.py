@@ -619,37 +619,34 @@ def test_a_year_the_passage_gives_only_as_a_bound_is_not_the_year_asked_about(qu
     assert any("only as a bound" in f for f in found) == bound, found
 
 
-def test_a_full_name_is_checked_by_the_surname_its_passage_gives_when_the_article_names_no_namesake():
-    text = ("The model Petra Nemcova set up a charity after the 2004 tsunami. "
-            "While Nemcova survived by clinging to a palm tree for eight hours, her partner did not.")
+NEMCOVA = ("The model Petra Nemcova set up a charity after the 2004 tsunami. "
+           "While Nemcova survived by clinging to a palm tree for eight hours, her partner did not.")
+HALEIGH = ("Police are searching for Haleigh Cummings, 5. "
+           "Haleigh went missing from her father's home in Satsuma, Florida, on February 9.")
+
+
+@pytest.mark.parametrize("text, name, question, namesake", [
+    (NEMCOVA, "Petra Nemcova", "Who survived the 2004 tsunami?", " Her sister Jana Nemcova runs the charity."),
+    (HALEIGH, "Haleigh Cummings", "Who went missing in Florida?", " Her cousin Haleigh Brooks helped the search."),
+])
+def test_a_full_name_is_checked_by_the_surname_or_given_name_its_passage_gives_when_no_one_else_has_it(
+        text, name, question, namesake):
     sentence = text.split(". ")[1]
-    question = "Who survived the 2004 tsunami?"
-    art = article(text, "tsunami.txt", title="A survivor's charity")
-    found = check([Claim("Petra Nemcova", 1)], question, [passage_of(art, sentence)], {art.doc_id: art})
-    assert [(c.words, c.sentence) for c in found] == [("Petra Nemcova", sentence)]
-    assert found[0].window_start == 0  # the cited excerpt can begin where she is named in full
+    art = article(text, "people.txt", title="People")
+    found = check([Claim(name, 1)], question, [passage_of(art, sentence)], {art.doc_id: art})
+    assert [(c.words, c.sentence) for c in found] == [(name, sentence)]
+    assert found[0].window_start == 0  # the cited excerpt can begin where the person is named in full
+    other = article(text + namesake, "people.txt", title="People")
+    assert check([Claim(name, 1)], question, [passage_of(other, sentence)], {other.doc_id: other}) == []
+
+
+def test_a_full_name_too_far_before_its_sentence_is_shown_but_not_cited():
+    sentence = NEMCOVA.split(". ")[1]
     distant = article("The model Petra Nemcova set up a charity after the 2004 tsunami. " + "It grew. " * 80
                       + sentence + ".", "tsunami.txt", title="A survivor's charity")
     found = check([Claim("Petra Nemcova", 1)], "Who survived by clinging to a palm tree?",
                   [passage_of(distant, sentence)], {distant.doc_id: distant})
     assert [c.words for c in found] == ["Petra Nemcova"] and found[0].window_start == -1  # too far to show
-    namesake = article(text + " Her sister Jana Nemcova runs the charity's office.", "tsunami.txt",
-                       title="A survivor's charity")
-    assert check([Claim("Petra Nemcova", 1)], question, [passage_of(namesake, sentence)],
-                 {namesake.doc_id: namesake}) == []
-
-
-def test_a_full_name_is_checked_by_the_given_name_its_passage_gives_when_no_one_else_has_it():
-    text = ("Police are searching for Haleigh Cummings, 5. "
-            "Haleigh went missing from her father's home in Satsuma, Florida, on February 9.")
-    sentence = text.split(". ")[1]
-    question = "Who went missing in Florida?"
-    art = article(text, "missing.txt", title="Search for a girl")
-    found = check([Claim("Haleigh Cummings", 1)], question, [passage_of(art, sentence)], {art.doc_id: art})
-    assert [(c.words, c.sentence) for c in found] == [("Haleigh Cummings", sentence)]
-    namesake = article(text + " Her cousin Haleigh Brooks helped the search.", "missing.txt", title="Search")
-    assert check([Claim("Haleigh Cummings", 1)], question, [passage_of(namesake, sentence)],
-                 {namesake.doc_id: namesake}) == []
 
 
 def test_why_a_claim_failed_is_told_for_its_passage_and_for_the_others_holding_its_words():

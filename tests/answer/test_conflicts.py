@@ -73,11 +73,15 @@ def test_another_person_in_a_related_sentence_is_not_taken_for_a_disagreement():
     assert other_values(checked, question, passages, articles, min_score=0) == []
 
 
+def other_words(question: str, words: str, texts: list[str]) -> list[str]:
+    """The other values found for words checked on the first of texts (every passage read)."""
+    passages, articles = setup(texts)
+    checked = check([Claim(words, 1)], question, passages, articles)[0]
+    return [o.words for o in other_values(checked, question, passages, articles, min_score=0)]
+
+
 def test_amounts_from_independent_reports_of_the_same_meeting_disagree():
-    question = MEETING_QUESTION
-    passages, articles = setup([FOUR_HOURS, FIVE_AND_A_HALF_HOURS, OTHER])
-    checked = check([Claim("four-hour", 1)], question, passages, articles)[0]
-    assert [o.words for o in other_values(checked, question, passages, articles, min_score=0)] == ["5 1/2 hours"]
+    assert other_words(MEETING_QUESTION, "four-hour", [FOUR_HOURS, FIVE_AND_A_HALF_HOURS, OTHER]) == ["5 1/2 hours"]
 
 
 def test_an_amount_in_words_beside_other_amounts_is_read_by_what_it_counts():
@@ -85,23 +89,16 @@ def test_an_amount_in_words_beside_other_amounts_is_read_by_what_it_counts():
     answer = "Blinken met Xi in Beijing after three days of talks, including a 5 1/2-hour meeting with Wang Yi."
     other = ("Blinken on Friday morning began more than six hours of scheduled meetings with Wang Yi, giving the two "
              "sides ample time to air their differences.")
-    passages, articles = setup([answer, other, OTHER])
-    checked = check([Claim("5 1/2-hour", 1)], question, passages, articles)[0]
     # "Friday morning" and "the two sides" are amounts too, but not of hours
-    assert [o.words for o in other_values(checked, question, passages, articles, min_score=0)] == ["more than six hours"]
+    assert other_words(question, "5 1/2-hour", [answer, other, OTHER]) == ["more than six hours"]
     busy = other.replace("giving the two sides", "giving the two sides 12 topics and")
-    passages, articles = setup([answer, busy, OTHER])
-    checked = check([Claim("5 1/2-hour", 1)], question, passages, articles)[0]
-    assert [o.words for o in other_values(checked, question, passages, articles, min_score=0)] == ["more than six hours"]
+    assert other_words(question, "5 1/2-hour", [answer, busy, OTHER]) == ["more than six hours"]
 
 
 def test_a_bare_number_against_a_report_with_two_numbers_is_not_read_as_a_disagreement():
-    question = "How many people attended the rally?"
     a = "Police said 3,000 people attended the rally in the square on Sunday."
     b = "Organizers of the rally in the square said 5,000 people came and 40 buses brought them on Sunday."
-    passages, articles = setup([a, b, OTHER])
-    checked = check([Claim("3,000", 1)], question, passages, articles)[0]
-    assert other_values(checked, question, passages, articles, min_score=0) == []
+    assert other_words("How many people attended the rally?", "3,000", [a, b, OTHER]) == []
 
 
 def test_spellings_of_one_name_are_the_same_value():
