@@ -37,7 +37,8 @@ SPEECH_QUESTION_RE = re.compile(r"\b(say|says|said|tell|told|describe[sd]?|call(
 MAX_QUOTE_WORDS = 60
 # A wire credit opening a story, with or without the place it was filed from: "(CNN) -- ", "Los Angeles,
 # California (CNN) -- " (DATELINE_RE reads the older all-capitals form, "RIO DE JANEIRO, Brazil (CNN) --").
-WIRE_CREDIT_RE = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,4}\s*)?\([A-Z][\w.&]{1,15}\)\s*(?:—|–|--)\s+")
+WIRE_CREDIT_RE = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,4}\s*)?"  # the place, if any
+                            r"\([A-Z][\w.&]{1,15}\)\s*(?:—|–|--)\s+")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # The question's own wh-phrase, at its start ("In what year ...", "How many ..."), and the entity labels
 # (spaCy's OntoNotes set) an answer to it must carry. "Who" is left out: news answers to it are as
