@@ -522,6 +522,8 @@ def asked_action(question: str) -> str | None:
     verb = first.head
     if verb.pos_ != "VERB" or verb.lemma_.lower() in ("be", "have", "do", "get"):
         return None
+    if any(t.i != first.i and t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i for t in doc):
+        return None  # "Who did Fulham beat?" asks whom it was done to (the parser may still call "Who" the subject)
     return verb.lemma_.lower()
 
 
@@ -583,7 +585,7 @@ def under_negation(token) -> bool:
             return True
         if token.dep_ == "xcomp" and DENYING_VERB_RE.match(f"{token.head.text} to"):
             return True
-        if token.dep_ in CLAUSE_EDGES or token.head is token:
+        if token.dep_ in CLAUSE_EDGES or token.head.i == token.i:
             return False
         token = token.head
 
@@ -690,7 +692,7 @@ def with_title(claim: Claim, question: str, passages: list[Passage]) -> Claim:
                 break
         doc = parse(text[s:e])
         tokens = [t for t in doc if span[0] <= s + t.idx < span[1]]
-        heads = [t for t in tokens if t.head not in tokens or t.head is t]
+        heads = [t for t in tokens if t.head not in tokens or t.head.i == t.i]
         if not heads:
             continue
         head = heads[0]

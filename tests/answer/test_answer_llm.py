@@ -151,6 +151,15 @@ def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_senten
     assert_well_cited(answer)
 
 
+def test_whom_a_team_beat_is_answered(tmp_path, real_embedder, model):
+    files = {"cup.txt": "Europa League\n\nHarbourside United produced a superb performance in Norway on Wednesday to "
+                        "eliminate opponents Fjellby from the Europa League with a 3-2 victory. Their striker scored "
+                        "twice before halftime.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("Who did Harbourside United beat 3-2?")
+    assert "Fjellby" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_yes_is_not_given_where_no_sentence_says_it(answerer):
     """The model answers "Yes, Blinken met Putin" from a sentence in which Putin announces a visit to China
     after Blinken arrived: the code finds no sentence that says they met, so no Yes is shown."""

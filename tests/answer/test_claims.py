@@ -261,6 +261,16 @@ def test_who_is_not_answered_by_another_of_the_things_the_question_names():
     assert problems(Claim("Chinese Foreign Minister Wang Yi", 1), "Who is Wang Yi?", passage_of(art, art.text), art) == []
 
 
+def test_whom_it_was_done_to_is_not_held_to_the_who_did_it_check():
+    from qa.answer.claims import asked_action
+
+    assert asked_action("Who won the game?") == "win" and asked_action("Who scored for Schalke?") == "score"
+    assert asked_action("Who did Fulham beat 3-2?") is None  # Fulham did the beating: the answer was beaten
+    sentence = "Fulham produced a superb performance to eliminate Basel from the Europa League with a 3-2 victory."
+    art = article(sentence)
+    assert problems(Claim("Basel", 1), "Who did Fulham beat 3-2?", passage_of(art, sentence), art) == []
+
+
 def test_a_sentence_that_tells_of_someone_else_does_not_answer_what_the_named_people_did():
     text = ("Blinken met Wang Yi in Beijing on Friday. Xi Jinping stressed that the two countries should be partners "
             "during discussions with Blinken. Blinken and Wang Yi discussed Taiwan and trade.")
