@@ -21,6 +21,13 @@ def setup(texts, dates=(None, None, None)):
     return passages, articles
 
 
+def other_words(question: str, words: str, texts: list[str]) -> list[str]:
+    """The other values found for words checked on the first of texts (every passage read)."""
+    passages, articles = setup(texts)
+    checked = check([Claim(words, 1)], question, passages, articles)[0]
+    return [o.words for o in other_values(checked, question, passages, articles, min_score=0)]
+
+
 def test_the_value_that_stands_where_the_answer_stands_is_found():
     assert aligned_value("Tampa, Florida", TRUE, FALSE) == "Glendale, Arizona"
     assert aligned_value("Tampa, Florida", TRUE, TRUE) is None  # same value
@@ -40,10 +47,8 @@ def test_a_source_with_another_value_is_named_with_its_citation_and_date():
 
 
 def test_sources_that_agree_add_nothing():
-    question = "Where was Super Bowl 2021 played?"
-    passages, articles = setup([TRUE, TRUE.replace("The game", "The final game"), OTHER])
-    checked = check([Claim("Tampa, Florida", 1)], question, passages, articles)[0]
-    assert other_values(checked, question, passages, articles, min_score=0) == []
+    assert other_words("Where was Super Bowl 2021 played?", "Tampa, Florida",
+                       [TRUE, TRUE.replace("The game", "The final game"), OTHER]) == []
 
 
 MEETING_QUESTION = "How long did Blinken's meeting with Wang Yi last?"
@@ -68,16 +73,7 @@ def test_another_person_in_a_related_sentence_is_not_taken_for_a_disagreement():
     question = "Who won the women's singles at Wimbledon in 2019?"
     a = "Simona Halep won the women's singles title at Wimbledon in 2019, beating Serena Williams in the final."
     b = "In 2019 the Wimbledon women's singles draw included Angelique Kerber, the champion of the year before."
-    passages, articles = setup([a, b, OTHER])
-    checked = check([Claim("Simona Halep", 1)], question, passages, articles)[0]
-    assert other_values(checked, question, passages, articles, min_score=0) == []
-
-
-def other_words(question: str, words: str, texts: list[str]) -> list[str]:
-    """The other values found for words checked on the first of texts (every passage read)."""
-    passages, articles = setup(texts)
-    checked = check([Claim(words, 1)], question, passages, articles)[0]
-    return [o.words for o in other_values(checked, question, passages, articles, min_score=0)]
+    assert other_words(question, "Simona Halep", [a, b, OTHER]) == []
 
 
 def test_amounts_from_independent_reports_of_the_same_meeting_disagree():
@@ -115,9 +111,7 @@ def test_a_date_written_another_way_in_a_copy_is_read_whole():
     copy = "The 77th Golden Globe Awards will take place on May 5, 2020 at The Beverly Hilton Hotel."
     assert aligned_value("5 January 2020", answer, copy) == "May 5, 2020"
     question = "When did the Golden Globe Awards 2020 take place?"
-    passages, articles = setup([answer, copy, OTHER])
-    checked = check([Claim("5 January 2020", 1)], question, passages, articles)[0]
-    assert [o.words for o in other_values(checked, question, passages, articles, min_score=0)] == ["May 5, 2020"]
+    assert other_words(question, "5 January 2020", [answer, copy, OTHER]) == ["May 5, 2020"]
 
 
 def test_a_copy_that_differs_in_part_of_a_date_gives_the_whole_date():
