@@ -151,10 +151,13 @@ def words_in(words: str, text: str) -> tuple[int, int] | None:
 
 
 def sentence_around(article: Article, start: int, end: int) -> tuple[int, int]:
-    """The article sentence holding article.text[start:end]."""
-    for s, e in split_sentences(article.text):
+    """The article sentence holding article.text[start:end]; the sentences, when the words run on into the
+    next one (a whole sentence, never one cut where the words end)."""
+    spans = split_sentences(article.text)
+    for i, (s, e) in enumerate(spans):
         if s <= start < e:
-            return s, max(e, min(end, len(article.text)))
+            last = next((e2 for s2, e2 in spans[i:] if s2 < end <= e2), max(e, min(end, len(article.text))))
+            return s, max(e, last)
     return start, end
 
 
@@ -177,6 +180,9 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
         found.append("not in the cited passage")
         return found
     found = context_problems(question, passage, article, passage.start + span[0])
+    s, _ = sentence_around(article, passage.start + span[1] - 1, passage.start + span[1])
+    if not found and s > passage.start + span[0]:  # the words run on into another sentence: it must hold too
+        found = context_problems(question, passage, article, s)
     if not found and claim.polarity is None:
         found = word_problems(question, article, passage.start + span[0], passage.start + span[1])
     return found

@@ -117,13 +117,19 @@ def last_person(text: str) -> str | None:
     for token in subjects:
         entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
         if entity is not None:
-            if entity.label_ == "PERSON":
+            if entity.label_ == "PERSON" or (entity.label_ == "ORG" and is_surname_like(entity)):
                 return entity.text
             continue  # "the United States stands": a country or a body is not "he"
         if token.pos_ == "PROPN":
             return proper_name(token)
     people = [e for e in doc.ents if e.label_ == "PERSON"]
     return people[-1].text if people else None
+
+
+def is_surname_like(entity) -> bool:
+    """Whether an entity the tagger calls an organisation is one capitalised word, not an acronym ("Wang
+    offered …" is tagged ORG at times): as the subject before "he", more likely a person's surname."""
+    return len(entity) == 1 and entity[0].pos_ == "PROPN" and entity.text[:1].isupper() and not entity.text.isupper()
 
 
 def same_name(a: str, b: str) -> bool:

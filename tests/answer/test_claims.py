@@ -100,6 +100,19 @@ def test_a_pronoun_takes_its_referent_from_the_sentence_before():
                     passage_of(art, sentence), art) == ["said by Xi Jinping, not Blinken"]
 
 
+def test_words_that_run_on_into_the_next_sentence_are_checked_there_and_quoted_whole():
+    text = ("Welcoming Blinken to the guesthouse in Beijing, Wang Yi offered a cautious assessment of the talks. "
+            "“Overall the China-U.S. relationship is beginning to stabilize,” he told Blinken.")
+    art = article(text)
+    passage = passage_of(art, text)
+    run_on = Claim("Welcoming Blinken to the guesthouse in Beijing, Wang Yi offered a cautious assessment of the talks. "
+                   "“Overall the China", 1)
+    assert problems(run_on, "What did Blinken call the relationship?", passage, art) == [
+        "said by Wang Yi, not Blinken"]
+    [checked] = check([run_on], "What did Wang Yi call the relationship?", [passage], {art.doc_id: art})
+    assert checked.sentence == text  # both sentences, not one cut where the reply stopped
+
+
 def test_he_after_a_quote_is_the_one_quoted_not_a_country_in_the_quote():
     art = article("“We will be clear about where the United States stands,” Blinken said at the start of the meetings. "
                   "He called the exchanges “the most consequential relationship in the world.”")

@@ -1,6 +1,6 @@
 """Names compared across a question and a passage."""
 
-from qa.text.nlp import same_name
+from qa.text.nlp import last_person, same_name, speakers
 
 
 def test_a_name_matches_by_its_rare_word():
@@ -13,3 +13,12 @@ def test_a_name_made_of_common_words_matches_only_by_all_of_them():
     assert same_name("United", window)
     assert not same_name("United", "Maradona watched Chelsea lose 3-0 last weekend.")
     assert not same_name("the president", "Joe Biden")
+
+
+def test_he_refers_to_the_last_sentences_subject_even_when_the_tagger_calls_it_an_organisation():
+    # spaCy tags "Wang" here as ORG and "Welcoming Blinken" as a PERSON
+    before = "Welcoming Blinken to the Diaoyutai state guesthouse in Beijing, Wang offered a cautious assessment."
+    assert last_person(before) == "Wang"
+    assert speakers("“The relationship is beginning to stabilize,” he told Blinken.", before) == ["Wang"]
+    assert last_person("The United States stands firm. Blinken met Xi.") == "Blinken"
+    assert last_person("Blinken landed. NATO offered support.") == "Blinken"  # an acronym is a body, not "he"
