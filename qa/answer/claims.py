@@ -202,7 +202,7 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
         return [f"{words} is where the story was filed, not what it reports"]
     if only_a_date(article, start, end) and not asks_time(question):
         return [f"{words} is a date, and the question asks for no time"]
-    missing = missing_kind(question, article, start, end)
+    missing = missing_kind(question, article, start, end) or place_that_acts(question, article, start, end)
     if missing:
         return [missing]
     thing = another_of_its_kind(words, question)
@@ -314,6 +314,20 @@ def missing_kind(question: str, article: Article, start: int, end: int) -> str |
     if kind in NUMERIC_KINDS and (re.search(r"\d", words) or set(content_words(words)) & set(NUMBER_NAMES)):
         return None
     return f"names no {kind}, which the question asks for"
+
+
+def place_that_acts(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "Where …?": why a place that is the subject of the sentence's verb is no answer ("Washington has
+    seen evidence … despite Xi pledging …" names who saw, not where Xi pledged). Not "Paris is where …"."""
+    match = ASKED_KIND_RE.match(question)
+    if not match or match.group(1).lower() != "where":
+        return None
+    s, e = sentence_around(article, start, end)
+    for token in parse(article.text[s:e]):
+        if start <= s + token.idx < end and token.dep_ == "nsubj" and token.head.lemma_.lower() != "be" \
+                and token.ent_type_ in ASKED_KINDS["where"][0]:
+            return f"{token.text} is the subject of “{token.head.text}”, not where it happened"
+    return None
 
 
 YEAR_RE = re.compile(r"(?:19|20)\d\d")

@@ -116,6 +116,22 @@ def test_a_person_met_somewhere_else_is_not_the_answer(answerer):
     assert "Xi Jinping" not in answer.answer and not answer.answer.startswith("Wang Yi"), answer.answer
 
 
+def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
+    """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
+    read again alone gives the place of the pledge."""
+    answer = answerer.ask("Where did Xi pledge not to interfere in the election?")
+    assert not answer.answer.startswith("Washington"), answer.answer
+    assert answer.answer.startswith("San Francisco"), answer.answer
+    assert_well_cited(answer)
+
+
+def test_what_blinken_called_it_is_not_wang_yis_words(answerer):
+    """The model copies the sentence before Wang Yi's quote and stops inside the quote: the quote's sentence,
+    said by Wang Yi, is checked too."""
+    answer = answerer.ask("What did Blinken call the US-China relationship?")
+    assert answer.refused or "most consequential relationship" in answer.answer, answer.answer
+
+
 def test_a_yes_no_question_is_answered_with_the_fact_that_decides_it(answerer):
     answer = answerer.ask("Did Xi Jinping say the US and China should be rivals?")
     assert not answer.answer.lower().startswith("yes"), answer.answer

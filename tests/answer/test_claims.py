@@ -685,3 +685,15 @@ def test_why_a_claim_failed_is_told_for_its_passage_and_for_the_others_holding_i
     assert len(reasons) == 2 and reasons[1].startswith("on [1], ") and "Wang Yi" in reasons[1]
     assert first_problems([], question, passages, articles) == ["no claim"]
     assert first_problems([Claim("Blinken", 7)], question, passages, articles)[0] == "cites no passage it was given"
+
+
+def test_a_place_that_is_the_subject_of_the_verb_does_not_say_where():
+    art = article("Blinken said that Washington has seen evidence of interference despite Xi pledging not to do so "
+                  "at the summit in San Francisco last November.")
+    sentence = passage_of(art, art.text)
+    question = "Where did Xi pledge not to interfere?"
+    assert problems(Claim("Washington", 1), question, sentence, art) == [
+        "Washington is the subject of “seen”, not where it happened"]
+    assert problems(Claim("San Francisco", 1), question, sentence, art) == []
+    paris = article("Paris is where the talks took place.")
+    assert problems(Claim("Paris", 1), "Where did the talks take place?", passage_of(paris, paris.text), paris) == []
