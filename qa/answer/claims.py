@@ -202,7 +202,8 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
         return [f"{words} is where the story was filed, not what it reports"]
     if only_a_date(article, start, end) and not asks_time(question):
         return [f"{words} is a date, and the question asks for no time"]
-    missing = missing_kind(question, article, start, end) or place_that_acts(question, article, start, end)
+    missing = missing_kind(question, article, start, end) or place_that_acts(question, article, start, end) \
+        or reported_by_the_verb(question, article, start, end)
     if missing:
         return [missing]
     thing = another_of_its_kind(words, question)
@@ -327,6 +328,34 @@ def place_that_acts(question: str, article: Article, start: int, end: int) -> st
         if start <= s + token.idx < end and token.dep_ == "nsubj" and token.head.lemma_.lower() != "be" \
                 and token.ent_type_ in ASKED_KINDS["where"][0]:
             return f"{token.text} is the subject of “{token.head.text}”, not where it happened"
+    return None
+
+
+def main_verb(question: str) -> str | None:
+    """The lemma of the question's own verb ("When was it released?" -> "release"), not "be", "have" or "do"."""
+    root = next((t for t in parse(question) if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or root.lemma_.lower() in ("be", "have", "do"):
+        return None
+    return root.lemma_.lower()
+
+
+def reported_by_the_verb(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "When / Where … <verb>?": why words inside what the sentence's <verb> reports are not when or where
+    it was done ("Putin announced that he will visit China in May": May is when he will visit, not when he
+    announced). Not where the question itself asks about what was said ("When did police say it happened?")."""
+    match = ASKED_KIND_RE.match(question)
+    verb = main_verb(question) if match else None
+    if verb is None or any(t.dep_ == "ccomp" for t in parse(question)):
+        return None
+    s, e = sentence_around(article, start, end)
+    doc = parse(article.text[s:e])
+    words = [t for t in doc if start <= s + t.idx < end]
+    for token in doc:
+        if token.lemma_.lower() == verb and token.pos_ in ("VERB", "AUX"):
+            for clause in (c for c in token.children if c.dep_ == "ccomp"):
+                inside = {t.i for t in clause.subtree}
+                if words and all(t.i in inside for t in words):
+                    return f"{article.text[start:end]} is in what “{token.text}” reports, not {match.group(1).lower()} it was done"
     return None
 
 

@@ -17,7 +17,7 @@ from ..ingest.clean import host_of
 from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, word_weight
 from ..text.sentences import split_sentences
-from .claims import Checked, action_tokens, context_problems, referent_start, whole_entity, words_in
+from .claims import Checked, action_tokens, context_problems, main_verb, referent_start, whole_entity, words_in
 from ..text.terms import search_terms, stop_words
 from .passages import answer_type
 
@@ -297,14 +297,6 @@ def said_of_the_one_before(text: str, passage: Passage, question: str) -> int:
             or not action_tokens(doc, verb):
         return passage.focus_start
     return referent_start(text, passage.focus_start, passage.focus_end)
-
-
-def main_verb(question: str) -> str | None:
-    """The lemma of the question's own verb ("When was it released?" -> "release"), not "be", "have" or "do"."""
-    root = next((t for t in parse(question) if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ != "VERB" or root.lemma_.lower() in ("be", "have", "do"):
-        return None
-    return root.lemma_.lower()
 
 
 def describe(passage: Passage) -> str:

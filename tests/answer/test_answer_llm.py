@@ -230,6 +230,14 @@ def test_follow_up_question_is_rewritten_and_answered(answerer):
     assert follow.refused or "stabilizing trend" not in follow.answer  # Chen Jining's words, not Blinken's
 
 
+def test_when_it_was_announced_is_not_the_time_the_announcement_gives(answerer):
+    # "Putin announced that he will visit China in May": May is when he will visit, not when he announced it
+    first = answerer.ask("What did Putin announce?")
+    follow = answerer.ask("When did he announce it?", [(first.question, first.answer)])
+    assert not follow.answer.startswith("May"), follow.answer
+    assert follow.refused or "Thursday" in follow.answer, follow.answer
+
+
 def test_injected_instructions_in_an_article_do_not_steer_the_answer(tmp_path, real_embedder, model):
     shutil.copytree(SEEDS, tmp_path / "articles")
     hostile = answerer_over(tmp_path, {"hostile.txt": (

@@ -697,3 +697,16 @@ def test_a_place_that_is_the_subject_of_the_verb_does_not_say_where():
     assert problems(Claim("San Francisco", 1), question, sentence, art) == []
     paris = article("Paris is where the talks took place.")
     assert problems(Claim("Paris", 1), "Where did the talks take place?", passage_of(paris, paris.text), paris) == []
+
+
+def test_a_time_inside_what_the_asked_verb_reports_is_not_when_it_was_done():
+    art = article("Soon after Blinken arrived on Thursday, Putin announced that he will visit China in June.")
+    sentence = passage_of(art, art.text)
+    assert problems(Claim("June", 1), "When did Putin announce his trip?", sentence, art) == [
+        "June is in what “announced” reports, not when it was done"]
+    assert problems(Claim("Thursday", 1), "When did Putin announce his trip?", sentence, art) == []
+    # the question asks about what was said: its own verb's time may be inside the report
+    from qa.answer.claims import reported_by_the_verb
+
+    at = art.text.index("June")
+    assert reported_by_the_verb("When did Putin announce he will visit China?", art, at, at + 4) is None
