@@ -467,6 +467,10 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     role = asked_role(question)
     if role and not names_role(role, window):
         found.append(f"the passage names no {role}")
+    elif role:
+        kind = [w for w in role_kind(question) if not set(search_terms(w)) <= set(search_terms(window))]
+        if kind:  # "Who is the defense minister?" is not answered by a passage on the foreign minister
+            found.append(f"the passage names no {kind[0]} {role}")
     return found
 
 
@@ -527,6 +531,15 @@ def asked_role(question: str) -> str | None:
         return None
     nouns = [t for t in doc[0].head.children if t.i > 0 and t.dep_ in ("nsubj", "attr") and t.pos_ == "NOUN"]
     return nouns[0].text if nouns else None
+
+
+def role_kind(question: str) -> list[str]:
+    """The nouns that say which of its kind the asked role is: "defense" in "Who is the Chinese defense
+    minister?"."""
+    role = asked_role(question)
+    doc = parse(question)
+    head = next((t for t in doc if t.text == role), None)
+    return [c.text for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"] if head is not None else []
 
 
 def alternatives(question: str) -> dict[str, list[str]]:

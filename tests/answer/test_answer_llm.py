@@ -329,6 +329,13 @@ def test_who_is_a_role_no_article_names_is_refused(answerer):
     assert answer.refused and answer.citations == [], answer.answer
 
 
+def test_who_is_the_defense_minister_is_not_answered_by_the_foreign_minister(answerer):
+    # the model picks "Chinese Foreign Minister Wang Yi"; Li Shangfu is the defense minister
+    answer = answerer.ask("Who is the Chinese defense minister?")
+    assert "Wang Yi" not in answer.answer, answer.answer
+    assert answer.refused or "Li Shangfu" in answer.answer, answer.answer
+
+
 def test_a_date_is_answered_as_precisely_as_the_sources_give_it(tmp_path, real_embedder, model):
     files = {"vague.txt": "When was Quuxsoft founded?\n\nQuuxsoft was founded in 2015.\n",
              "full.txt": "Lisbon start-ups\n\nAmong the city's start-ups, Quuxsoft, which was founded in March 2015 "

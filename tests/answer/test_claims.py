@@ -524,6 +524,14 @@ def test_who_is_the_role_is_answered_only_from_a_passage_that_names_the_role(que
     assert asked_role("Who is Antony Blinken?") is None
 
 
+def test_who_is_the_role_of_a_kind_is_not_answered_by_one_of_another_kind():
+    art = article("Blinken met Chinese Foreign Minister Wang Yi, who cautioned against confrontation.")
+    sentence = passage_of(art, art.text)
+    assert problems(Claim("Wang Yi", 1), "Who is the Chinese defense minister?", sentence, art) == [
+        "the passage names no defense minister"]
+    assert problems(Claim("Wang Yi", 1), "Who is the Chinese foreign minister?", sentence, art) == []
+
+
 WON = "Who won the men's singles final at Wimbledon in 2013?"
 
 
