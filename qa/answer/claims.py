@@ -1026,10 +1026,14 @@ def states_something(sentence: str) -> bool:
     return any(t.pos_ in ("VERB", "AUX") for t in parse(sentence))
 
 
+MAX_SHOWN_WORDS = 20  # longer copied words are a stretch of the sentence, often cut off by the reply's length
+
+
 def quoted_whole(checked: Checked) -> bool:
-    """Whether the answer is the sentence alone, quoted: no yes or no, and no words (or words that are most of it)."""
-    return not checked.polarity and (not checked.words or len(content_words(checked.words))
-                                     >= 0.6 * len(content_words(checked.sentence)))
+    """Whether the answer is the sentence alone, quoted: no yes or no, and no words (or words that are most of
+    it, or too many to read as an answer before it)."""
+    return not checked.polarity and (not checked.words or len(checked.words.split()) > MAX_SHOWN_WORDS
+                                     or len(content_words(checked.words)) >= 0.6 * len(content_words(checked.sentence)))
 
 
 def statement(checked: Checked, n: int) -> str:

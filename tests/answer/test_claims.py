@@ -375,6 +375,17 @@ def test_the_answer_is_the_words_then_the_verbatim_sentence():
     assert art.text[checked.sentence_start:checked.sentence_end] == checked.sentence
 
 
+def test_copied_words_too_long_to_read_as_an_answer_are_left_to_the_quote():
+    sentence = ("Omar bin Laden said he is talking publicly because he wants an end to the violence his father has "
+                "inspired -- violence that has killed innocent civilians in a spate of attacks around the world, "
+                "including those of September 11, 2001, in New York, Washington and Pennsylvania, which his father "
+                "planned from his base in the mountains of Afghanistan.")
+    art = article(sentence)
+    cut = sentence[:sentence.index(" that has killed")]  # 21 words, cut off where the reply stopped
+    [checked] = check([Claim(cut, 1)], "Who inspired the violence?", [passage_of(art, art.text)], {"d.txt": art})
+    assert statement(checked, 1) == f"“{sentence}” [1]"
+
+
 def test_small_numbers_match_in_digits_or_words():
     art = article("Blinken began more than six hours of meetings with Wang Yi on Friday.")
     checked = check(parse_draft("6 hours", "How long did the meetings last?"), "How long did the meetings last?",
