@@ -66,6 +66,12 @@ DURATION_RE = re.compile(r"(?:(?:about|around|nearly|almost|roughly|some|more th
                          r"centurie)s?(?:\s+long)?\W*$", re.IGNORECASE)
 
 
+def asks_who(question: str) -> bool:
+    """Whether the question asks who ("Who said …?", "Whom …", "Whose …"): its answer may be the one a sentence
+    calls "he", named in the sentence before."""
+    return bool(re.match(r"\W*(?:who|whom|whose)\b", question, re.IGNORECASE))
+
+
 def is_yes_no(question: str) -> bool:
     return bool(YES_NO_RE.match(question))
 
@@ -179,6 +185,8 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
     if span is None:
         found.append("not in the cited passage")
         return found
+    if passage.start + span[1] <= passage.focus_start and not asks_who(question):
+        return ["only in the sentence shown before it for context, not in the picked one"]
     found = context_problems(question, passage, article, passage.start + span[0])
     s, _ = sentence_around(article, passage.start + span[1] - 1, passage.start + span[1])
     if not found and s > passage.start + span[0]:  # the words run on into another sentence: it must hold too
@@ -479,7 +487,7 @@ def another_actor(question: str, sentence: str) -> str | None:
     else, when its subject is a person the question does not name and one the question names is not in it
     ("What did Blinken and Wang Yi discuss?" is not answered by "Xi emphasized … during discussions with
     Blinken")."""
-    if re.match(r"\W*(?:who|whom|whose)\b", question, re.IGNORECASE):
+    if asks_who(question):
         return None
     people = [name for name, label in entities(question) if label == "PERSON"]
     missing = [name for name in people if not same_name(name, sentence)]
@@ -913,6 +921,8 @@ def drawn_on(claim: Claim, question: str, passages: list[Passage], articles: dic
         passage = passages[n - 1]
         article = articles[passage.doc_id]
         for s, e in split_sentences(passage.text):
+            if passage.start + e <= passage.focus_start and not asks_who(question):
+                continue  # shown for context: "he" is named there, not the answer
             present = set(re.findall(r"\w+", passage.text[s:e].lower()))
             if sum(word_weight(w) for w in words if w in present) / total < DRAWN_ON:
                 continue

@@ -132,6 +132,13 @@ def test_what_blinken_called_it_is_not_wang_yis_words(answerer):
     assert answer.refused or "most consequential relationship" in answer.answer, answer.answer
 
 
+def test_words_from_the_sentence_shown_for_context_do_not_answer(answerer):
+    # the model copies the sentence before "He underscored that both countries should refrain from …"
+    answer = answerer.ask("What did Xi say both countries should refrain from doing to each other?")
+    assert "existing partnerships" not in answer.answer, answer.answer
+    assert answer.refused or "targeting, opposing, or harming" in answer.answer, answer.answer
+
+
 def test_a_yes_no_question_is_answered_with_the_fact_that_decides_it(answerer):
     answer = answerer.ask("Did Xi Jinping say the US and China should be rivals?")
     assert not answer.answer.lower().startswith("yes"), answer.answer

@@ -729,3 +729,20 @@ def test_a_time_inside_what_the_asked_verb_reports_is_not_when_it_was_done():
 
     at = art.text.index("June")
     assert reported_by_the_verb("When did Putin announce he will visit China?", art, at, at + 4) is None
+
+
+def test_words_only_in_the_sentence_shown_for_context_are_no_answer_except_to_who():
+    from qa.answer.claims import drawn_on
+
+    art = article("Growing up in California, Gadahn moved to Pakistan. He was indicted in 2006 on charges of treason.")
+    focus = art.text.index("He was")
+    passage = Passage(rank=1, score=5.0, text=art.text, doc_id=art.doc_id, title=art.title, source=art.source,
+                      date=None, start=0, end=len(art.text), chunk_id=1, focus_start=focus, focus_end=len(art.text))
+    assert problems(Claim("moved to Pakistan", 1), "What charges was Gadahn indicted on?", passage, art) == [
+        "only in the sentence shown before it for context, not in the picked one"]
+    assert problems(Claim("charges of treason", 1), "What charges was Gadahn indicted on?", passage, art) == []
+    # to "Who …?" the answer may be whom "he" names there (the other checks still apply)
+    assert not any("for context" in p for p in problems(Claim("Gadahn", 1), "Who was indicted in 2006?", passage, art))
+    # nor is the context sentence quoted for a reply that paraphrases it
+    assert drawn_on(Claim("Gadahn grew up in California and moved to Pakistan", 1), "What charges was Gadahn "
+                    "indicted on?", [passage], {art.doc_id: art}, [1]) is None
