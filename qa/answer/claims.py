@@ -668,9 +668,35 @@ def decided_polarity(question: str, sentence: str, polarity: str | None) -> str 
         return None
     named = " ".join(t for t, _ in entities(question)).lower()
     asked = [w for w in content_words(question) if word_weight(w) > 3.5 and w not in named]
-    if any(denied(sentence, w) for w in asked):
+    if any(denied(sentence, w) for w in asked) or denies_the_action(question, sentence):
         return "No"
     return "Yes" if polarity == "Yes" and states_all(question, sentence) else None
+
+
+NO_ONE = {"nobody", "none", "nothing", "noone", "neither"}
+
+
+def denies_the_action(question: str, sentence: str) -> bool:
+    """Whether the sentence says the question's own verb was not done, by whom the question names, or by no one:
+    "Blinken did not meet Putin", "No one was killed" (to "Was anyone killed …?"). "Xi did not meet Putin" does
+    not deny that Blinken did."""
+    # "Was anyone killed …?" is parsed with "Was" as its root: its verb is then the first one after it
+    verb = main_verb(question) or next((t.lemma_.lower() for t in parse(question)[1:] if t.pos_ == "VERB"), None)
+    if verb is None:
+        return False
+    named = [name for name, _ in entities(question)]
+    for token in parse(sentence):
+        if token.lemma_.lower() != verb or token.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        nobody = [c for c in subjects + [c for c in token.children if c.dep_ == "dobj"]
+                  if c.lower_ in NO_ONE or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)]
+        if nobody:
+            return True
+        if under_negation(token) and subjects and all(
+                any(same_name(" ".join(w.text for w in c.subtree), name) for name in named) for c in subjects):
+            return True
+    return False
 
 
 def states_all(question: str, sentence: str) -> bool:

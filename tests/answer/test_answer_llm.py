@@ -161,6 +161,15 @@ def test_who_is_a_person_is_answered_by_the_person_with_a_title(tmp_path, real_e
     assert_well_cited(answer)
 
 
+def test_no_one_killed_answers_was_anyone_killed_with_a_no(tmp_path, real_embedder, model):
+    files = {"crash.txt": "Plane crash in the highlands\n\nA transport plane crashed on a runway in the highlands "
+                          "on Tuesday after touching down early. No one was killed in that crash, the airport "
+                          "operator said.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("Was anyone killed in the highlands crash?")
+    assert answer.answer.startswith("No: “") and "No one was killed" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
 def test_what_two_people_discussed_is_not_answered_by_what_a_third_said(answerer):
     answer = answerer.ask("What did Blinken and Wang Yi discuss?")
     assert "Xi Jinping emphasized" not in answer.answer, answer.answer

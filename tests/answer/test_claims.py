@@ -229,6 +229,12 @@ def test_a_yes_stands_only_on_a_sentence_that_states_what_was_asked():
     ("Did the talks produce breakthroughs?", "The talks failed to produce any major breakthroughs.", "Yes", "No"),
     ("Did the talks produce breakthroughs?", "The talks did not produce any major breakthroughs.", None, "No"),
     ("Did China resume the military talks?", "China refused to resume the military talks.", "Yes", "No"),
+    # the question's own verb not done, by whom it names or by no one; not by someone else
+    ("Did Blinken meet Putin?", "Blinken did not meet Putin during the trip.", None, "No"),
+    ("Did Blinken meet Putin?", "Xi did not meet Putin during the trip.", None, None),
+    ("Was anyone killed in the Papua crash?", "No one was killed in that crash in Papua province.", None, "No"),
+    ("Were any homes destroyed?", "The storm destroyed no homes, officials said.", None, "No"),
+    ("Was anyone killed in the Papua crash?", "Two people were killed in that crash in Papua province.", None, None),
     # a negation in a clause above the asked words is not a denial of them
     ("Did the talks produce breakthroughs?", "He would not say that the talks produced major breakthroughs.", None,
      None),
