@@ -211,7 +211,7 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     if only_a_date(article, start, end) and not asks_time(question):
         return [f"{words} is a date, and the question asks for no time"]
     missing = missing_kind(question, article, start, end) or place_that_acts(question, article, start, end) \
-        or reported_by_the_verb(question, article, start, end)
+        or reported_by_the_verb(question, article, start, end) or where_it_was_said(question, article, start, end)
     if missing:
         return [missing]
     thing = another_of_its_kind(words, question)
@@ -364,6 +364,28 @@ def reported_by_the_verb(question: str, article: Article, start: int, end: int) 
                 inside = {t.i for t in clause.subtree}
                 if words and all(t.i in inside for t in words):
                     return f"{article.text[start:end]} is in what “{token.text}” reports, not {match.group(1).lower()} it was done"
+    return None
+
+
+SPEECH_LEMMAS = {"say", "tell", "add", "note", "state", "explain", "announce", "declare", "remark", "comment", "speak"}
+
+
+def where_it_was_said(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "When / Where … <verb>?" (not a verb of saying): why words that tell where or when the sentence's
+    speaker spoke are not the answer ("…, he said in an interview in the flagship store in Berlin" to "Where
+    does the company want to start selling?")."""
+    match = ASKED_KIND_RE.match(question)
+    if not match or match.group(1).lower() not in ("when", "where") or main_verb(question) in SPEECH_LEMMAS:
+        return None
+    s, e = sentence_around(article, start, end)
+    for token in parse(article.text[s:e]):
+        if not start <= s + token.idx < end:
+            continue
+        head = token.head.head if token.dep_ == "pobj" and token.head.dep_ == "prep" else token.head
+        while head.dep_ == "pobj" and head.head.dep_ == "prep":  # "in an interview in the store in Berlin"
+            head = head.head.head
+        if token.dep_ in ("pobj", "npadvmod") and head.lemma_.lower() in SPEECH_LEMMAS and head.pos_ == "VERB":
+            return f"{article.text[start:end]} is {match.group(1).lower()} it was {head.text}, not what the question asks"
     return None
 
 

@@ -752,3 +752,17 @@ def test_words_only_in_the_sentence_shown_for_context_are_no_answer_except_to_wh
     # nor is the context sentence quoted for a reply that paraphrases it
     assert drawn_on(Claim("Gadahn grew up in California and moved to Pakistan", 1), "What charges was Gadahn "
                     "indicted on?", [passage], {art.doc_id: art}, [1]) is None
+
+
+def test_where_or_when_the_speaker_spoke_is_not_where_or_when_it_was_done():
+    art = article("Bohle said the company wants to start selling in the United States, he said in an interview in "
+                  "the flagship store in Berlin on Friday.")
+    sentence = passage_of(art, art.text)
+    question = "Where does the company want to start selling?"
+    assert problems(Claim("Berlin", 1), question, sentence, art) == ["Berlin is where it was said, not what the "
+                                                                     "question asks"]
+    assert problems(Claim("the United States", 1), question, sentence, art) == []
+    assert problems(Claim("Friday", 1), "When does the company want to start selling?", sentence, art) == [
+        "Friday is when it was said, not what the question asks"]
+    # asked where it was said, it is the answer
+    assert problems(Claim("Berlin", 1), "Where did Bohle say this in an interview?", sentence, art) == []
