@@ -26,8 +26,8 @@ from ..text.terms import search_terms
 from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, decided_polarity, first_problems,
-                     is_yes_no, names_a_doer, parse_draft, pointed, quoted_whole, referent_start, statement,
-                     states_something, trimmed)
+                     is_yes_no, names_a_doer, parse_draft, pointed, quoted_whole, referent_start, sharpened,
+                     statement, states_something, trimmed)
 from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -379,7 +379,8 @@ class Answerer:
                 articles: dict[str, Article]) -> Answer:
         """The answer text from a checked claim, with any disagreeing sources named and cited."""
         floor = max(passages[0].score - self.settings.conflict_margin, self.settings.min_relevance)
-        checked = most_precise(checked, query, passages, articles, self.settings.min_relevance)
+        checked = most_precise(sharpened(checked, query, passages, articles), query, passages, articles,
+                               self.settings.min_relevance)
         others = other_values(checked, query, passages, articles, floor)
         order = [checked.passage] + [o.passage for o in others]
         number_of = {p: n for n, p in enumerate(order, start=1)}

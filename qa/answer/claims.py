@@ -40,6 +40,7 @@ MAX_QUOTE_WORDS = 60
 WIRE_CREDIT_RE = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,4}\s*)?"  # the place, if any
                             r"\([A-Z][\w.&]{1,15}\)\s*(?:—|–|--)\s+")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+AMOUNT_LABELS = {"DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL"}
 # The question's own wh-phrase, at its start ("In what year ...", "How many ..."), and the entity labels
 # (spaCy's OntoNotes set) an answer to it must carry. "Who" is left out: news answers to it are as
 # often a description ("a 24-year-old man") as a name.
@@ -442,7 +443,8 @@ def names_the_asked(words: str, question: str) -> bool:
         return False
     asked = entities(question)
     return (any(same_name(words, name) for name, label in asked if label in NAME_LABELS)
-            or any(same_place(words, name) for name, label in asked if label in ("GPE", "NORP")))
+            or (not any(label in AMOUNT_LABELS for _, label in entities(words))  # not "December 20" for "Montazeri"
+                and any(same_place(words, name) for name, label in asked if label in ("GPE", "NORP"))))
 
 
 def context_problems(question: str, passage: Passage, article: Article, at: int) -> list[str]:
@@ -1082,6 +1084,47 @@ def states_something(sentence: str) -> bool:
     """Whether the sentence has a verb: a heading or a label ("Highlights (Day 1 – Shanghai):") has none,
     and quoted whole it answers nothing (a name in a list may still be the answer)."""
     return any(t.pos_ in ("VERB", "AUX") for t in parse(sentence))
+
+
+# Not "where": the tagger's places are wrong too often to show one the reader did not copy ("River of Grass").
+SHARP_LABELS = {"when": {"DATE", "TIME"}, "how many": {"CARDINAL", "QUANTITY"},
+                "how much": {"MONEY", "QUANTITY", "PERCENT"}, "how long": {"DATE", "TIME", "QUANTITY"},
+                "how old": {"DATE", "CARDINAL"}, "what year": {"DATE"}, "which year": {"DATE"}, "what date": {"DATE"}}
+PERSON_REACH = 12  # most words a title with the name it leads to may have ("Italian Minister for … Carfagna")
+
+
+def sharpened(checked: Checked, question: str, passages: list[Passage], articles: dict[str, Article]) -> Checked:
+    """A sentence quoted whole, given the words that answer: the one date, place or amount of the kind the
+    question asks for that it holds ("December 20" for "When did Montazeri die?"), or for "Who …?" the name
+    that a title the reader copied leads to ("Italian Minister" -> "Italian Minister for Equal Opportunities
+    Maria Rosaria Carfagna"). Only words that pass the checks; else the answer stays as it was."""
+    if checked.polarity:
+        return checked
+    passage = passages[checked.passage - 1]
+    article = articles[passage.doc_id]
+    s, e = checked.sentence_start, checked.sentence_end
+    doc = parse(article.text[s:e])
+    found: list[str] = []
+    match = ASKED_KIND_RE.match(question)
+    if match and match.group(1).lower() in SHARP_LABELS and quoted_whole(checked):
+        dated = dateline_end(article.text[s:e])
+        found = [ent.text for ent in doc.ents if ent.label_ in SHARP_LABELS[match.group(1).lower()]
+                 and ent.start_char >= dated and not set(content_words(ent.text)) & set(content_words(question))]
+    elif asks_who(question) and checked.words and not quoted_whole(checked):
+        at = article.text.find(checked.words, s, e)
+        span = [t for t in doc if at >= 0 and at <= s + t.idx < at + len(checked.words)]
+        heads = [t for t in span if t.head not in span]
+        if len(heads) == 1 and not any(ent.label_ == "PERSON" for ent in doc.ents
+                                       if span[0].i <= ent.start and ent.end <= span[-1].i + 1):
+            tree = list(heads[0].subtree)
+            if len(tree) <= PERSON_REACH and not any(t.pos_ in ("VERB", "AUX") for t in tree) and any(
+                    ent.label_ == "PERSON" and tree[0].i <= ent.start and ent.end <= tree[-1].i + 1 for ent in doc.ents):
+                while tree and tree[-1].is_punct:  # "…, Robert Boyle," ends at the name
+                    tree.pop()
+                found = [doc[tree[0].i:tree[-1].i + 1].text]
+    if len(set(found)) != 1 or problems(Claim(found[0], checked.passage), question, passage, article):
+        return checked
+    return Checked(found[0], checked.passage, None, s, e, checked.sentence, checked.window_start)
 
 
 MAX_SHOWN_WORDS = 20  # longer copied words are a stretch of the sentence, often cut off by the reply's length

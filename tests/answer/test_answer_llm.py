@@ -139,6 +139,13 @@ def test_words_from_the_sentence_shown_for_context_do_not_answer(answerer):
     assert answer.refused or "targeting, opposing, or harming" in answer.answer, answer.answer
 
 
+def test_when_is_answered_by_the_date_its_sentence_gives(answerer):
+    # the model copies the whole sentence; the code gives its one date as the answer
+    answer = answerer.ask("When was Olaf Scholz in Beijing?")
+    assert answer.answer.startswith("last week — “"), answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_yes_no_question_is_answered_with_the_fact_that_decides_it(answerer):
     answer = answerer.ask("Did Xi Jinping say the US and China should be rivals?")
     assert not answer.answer.lower().startswith("yes"), answer.answer

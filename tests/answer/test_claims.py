@@ -766,3 +766,33 @@ def test_where_or_when_the_speaker_spoke_is_not_where_or_when_it_was_done():
         "Friday is when it was said, not what the question asks"]
     # asked where it was said, it is the answer
     assert problems(Claim("Berlin", 1), "Where did Bohle say this in an interview?", sentence, art) == []
+
+
+def test_a_date_is_not_a_repeat_of_a_place_or_people_the_question_names():
+    from qa.answer.claims import names_the_asked
+
+    assert not names_the_asked("December 20", "When did the Iranian cleric die?")
+    assert names_the_asked("China", "Which country runs Chinese intelligence activities?")  # still a repeat
+
+
+def test_a_sentence_quoted_whole_is_given_the_one_date_or_amount_the_question_asks_for():
+    from qa.answer.claims import sharpened
+
+    art = article("Montazeri, one of the government's most vocal critics, died December 20. "
+                  "He was born in 1922 and died on December 20 in Qom.")
+    first = art.text[:art.text.index(" He was")]
+    whole = check([Claim(first, 1)], "When did Montazeri die?", [passage_of(art, first)], {"d.txt": art})[0]
+    assert sharpened(whole, "When did Montazeri die?", [passage_of(art, first)], {"d.txt": art}).words == "December 20"
+    second = art.text[art.text.index("He was"):]
+    two = check([Claim(second, 1)], "When did Montazeri die?", [passage_of(art, second)], {"d.txt": art})[0]
+    assert sharpened(two, "When did Montazeri die?", [passage_of(art, second)], {"d.txt": art}) == two  # two dates
+
+
+def test_a_title_the_reader_copied_for_who_is_widened_to_the_name_it_leads_to():
+    from qa.answer.claims import sharpened
+
+    art = article("Italian Minister for Equal Opportunities Maria Rosaria Carfagna called the video tragic.")
+    question = "Who called the video tragic?"
+    [checked] = check([Claim("Italian Minister", 1)], question, [passage_of(art, art.text)], {"d.txt": art})
+    assert sharpened(checked, question, [passage_of(art, art.text)], {"d.txt": art}).words == (
+        "Italian Minister for Equal Opportunities Maria Rosaria Carfagna")
