@@ -333,10 +333,11 @@ def place_that_acts(question: str, article: Article, start: int, end: int) -> st
     if not match or match.group(1).lower() != "where":
         return None
     s, e = sentence_around(article, start, end)
-    for token in parse(article.text[s:e]):
-        if start <= s + token.idx < end and token.dep_ == "nsubj" and token.head.lemma_.lower() != "be" \
-                and token.ent_type_ in ASKED_KINDS["where"][0]:
-            return f"{token.text} is the subject of “{token.head.text}”, not where it happened"
+    span = [t for t in parse(article.text[s:e]) if start <= s + t.idx < end]
+    heads = [t for t in span if t.head not in span]  # the words as a whole: the subject, not a sentence holding one
+    if len(heads) == 1 and heads[0].dep_ == "nsubj" and heads[0].head.lemma_.lower() != "be" \
+            and heads[0].ent_type_ in ASKED_KINDS["where"][0]:
+        return f"{heads[0].text} is the subject of “{heads[0].head.text}”, not where it happened"
     return None
 
 

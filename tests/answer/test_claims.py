@@ -720,6 +720,11 @@ def test_a_place_that_is_the_subject_of_the_verb_does_not_say_where():
     assert problems(Claim("Washington", 1), question, sentence, art) == [
         "Washington is the subject of “seen”, not where it happened"]
     assert problems(Claim("San Francisco", 1), question, sentence, art) == []
+    # a sentence copied whole holds a subject too: the words as a whole are no subject
+    whole = article("Welcoming Blinken to the Diaoyutai state guesthouse in Beijing, Wang offered a cautious "
+                    "assessment of the discussions.")
+    assert problems(Claim(whole.text, 1), "Where did Wang Yi welcome Blinken?", passage_of(whole, whole.text),
+                    whole) == []
     paris = article("Paris is where the talks took place.")
     assert problems(Claim("Paris", 1), "Where did the talks take place?", passage_of(paris, paris.text), paris) == []
 
