@@ -221,6 +221,9 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     counted = counts_the_asked(question, article, start, end)
     if counted:
         return [f"{words} says how many {counted}, not which"]
+    part = the_part(question, article, start, end)
+    if part:
+        return [f"{words} counts the whole, of which {part}"]
     doer = other_doer(question, article, start, end)
     if doer:
         return [f"{doer} did it, not {words}"]
@@ -418,6 +421,28 @@ def counts_the_asked(question: str, article: Article, start: int, end: int) -> s
     if counts and all(t.pos_ == "NUM" or t.like_num or t.dep_ in ("quantmod", "amod", "advmod") for t in words) \
             and any(t.head.lemma_.lower() == asked[0].lemma_.lower() for t in counts):
         return asked[0].text
+    return None
+
+
+def the_part(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "How many …?": the count of a part, when the words at article.text[start:end] count the whole it is
+    part of ("nine" in "Only two out of the nine stadiums are ready": two)."""
+    match = ASKED_KIND_RE.match(question)
+    if not match or match.group(1).lower() != "how many":
+        return None
+    s, e = sentence_around(article, start, end)
+    doc = parse(article.text[s:e])
+    words = {t.i for t in doc if start <= s + t.idx < end}
+    for token in doc:
+        if token.i not in words or token.dep_ != "nummod" or token.head.dep_ != "pobj" or token.head.head.lower_ != "of":
+            continue
+        part = token.head.head.head
+        if part.lower_ == "out":  # "two out of the nine"
+            part = part.head
+        # not "one of 2,500 devotees" (one among them) nor "one out of every 17 children" (a rate)
+        if part.like_num and part.i not in words and part.lower_ not in ("one", "1") \
+                and not any(c.lower_ == "every" for c in token.head.children):
+            return part.text
     return None
 
 
@@ -888,8 +913,9 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
                         or not word_problems(question, article, start, end):
                     continue
                 refuted = True  # the sentence may answer, but not with these words
-                # "Argentina" to "Who won?" from "The Germans won ... since defeating Argentina": the Germans.
-                doer = other_doer(question, article, start, end)
+                # "Argentina" to "Who won?" from "The Germans won ... since defeating Argentina": the Germans;
+                # "nine" to "How many are ready?" from "two out of the nine stadiums are ready": two.
+                doer = other_doer(question, article, start, end) or the_part(question, article, start, end)
                 if not doer or problems(Claim(doer, n), question, passage, article):
                     continue
                 claim = Claim(doer, n)

@@ -177,6 +177,21 @@ def test_no_one_killed_answers_was_anyone_killed_with_a_no(tmp_path, real_embedd
     assert_well_cited(answer)
 
 
+def test_how_many_is_answered_by_the_part_not_the_whole(tmp_path, real_embedder, model):
+    # Over the 638 NewsQA articles the model copies "nine"; on this short article it copies "two" itself, so
+    # this guards the whole path, and the unit test in test_claims.py the check.
+    files = {"cup.txt": "Militants threaten youth cup\n\nA militant group in the delta warned football's governing "
+                        "body that it should rethink letting Nigeria host the under-17 World Cup later this year. "
+                        "\"The safety of players and visitors can not be guaranteed,\" the group said in an e-mail. "
+                        "Only two out of the nine stadiums in Nigeria are close to being ready for the tournament, "
+                        "which is scheduled to take place between October 24 and November 15, according to FIFA. "
+                        "The association has given the country a grace period to build the remaining venues.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask(
+        "How many stadiums in Nigeria are close to being ready?")
+    assert answer.refused or answer.answer.split(" — ")[0].lower().endswith("two"), answer.answer
+    assert not answer.answer.startswith("nine"), answer.answer
+
+
 def test_what_two_people_discussed_is_not_answered_by_what_a_third_said(answerer):
     answer = answerer.ask("What did Blinken and Wang Yi discuss?")
     assert "Xi Jinping emphasized" not in answer.answer, answer.answer

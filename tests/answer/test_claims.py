@@ -801,3 +801,15 @@ def test_a_title_the_reader_copied_for_who_is_widened_to_the_name_it_leads_to():
     [checked] = check([Claim("Italian Minister", 1)], question, [passage_of(art, art.text)], {"d.txt": art})
     assert sharpened(checked, question, [passage_of(art, art.text)], {"d.txt": art}).words == (
         "Italian Minister for Equal Opportunities Maria Rosaria Carfagna")
+
+
+def test_how_many_is_not_answered_by_the_whole_a_part_is_counted_from():
+    art = article("Only two out of the nine stadiums in Nigeria are close to being ready, FIFA said. "
+                  "She is one of almost 2,500 Saturn devotees who posted photos.")
+    ready = art.text[:art.text.index(" She")]
+    question = "How many stadiums in Nigeria are close to being ready?"
+    assert problems(Claim("nine", 1), question, passage_of(art, ready), art) == ["nine counts the whole, of which two"]
+    [checked] = check([Claim("nine", 1)], question, [passage_of(art, ready)], {"d.txt": art})
+    assert checked.words == "Only two"  # the part, as the sentence counts it
+    devotees = art.text[art.text.index("She"):]
+    assert problems(Claim("2,500", 1), "How many devotees posted photos?", passage_of(art, devotees), art) == []
