@@ -23,7 +23,7 @@ from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, sa
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
-from .passages import ANSWER_TYPES, NAME_LABELS, leans_on_before, weighted_share
+from .passages import ANSWER_TYPES, NAME_LABELS, leans_on_before
 
 YES_NO_RE = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|"
                        r"might|must)\b", re.IGNORECASE)
@@ -1018,13 +1018,18 @@ ASKED_SHARE = 0.5  # of the question's word weight a sentence must hold to decid
 def denial_of(question: str, passages: list[Passage], articles: dict[str, Article], order: list[int]) -> Checked | None:
     """For a yes/no question whose reply could not be checked: the sentence that denies what it asks
     ("partners rather than rivals" to "...should be rivals?"), which decides it as No."""
-    words = [w for w in set(content_words(question)) if word_weight(w) > 2.5]
+    # the names are checked in the passage's window (context_problems); here, what is asked of them
+    named = set(content_words(" ".join(name for name, _ in entities(question))))
+    words = [w for w in set(content_words(question)) if re.sub(r"['’]s$", "", w) not in named
+             and word_weight(w) > 2.5 and search_terms(w)]
+    total = sum(word_weight(w) for w in words)
     for n in order:
         passage = passages[n - 1]
         article = articles[passage.doc_id]
         for s, e in split_sentences(passage.text):
             sentence = passage.text[s:e]
-            if weighted_share(words, sentence) < ASKED_SHARE:
+            stems = set(search_terms(sentence))  # "died" for "die"
+            if not total or sum(word_weight(w) for w in words if set(search_terms(w)) <= stems) / total < ASKED_SHARE:
                 continue
             if decided_polarity(question, sentence, None) != "No":
                 continue

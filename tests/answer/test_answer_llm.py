@@ -172,6 +172,18 @@ def test_who_is_a_person_is_answered_by_the_person_with_a_title(tmp_path, real_e
     assert_well_cited(answer)
 
 
+def test_a_denial_about_him_decides_a_question_that_names_him(tmp_path, real_embedder, model):
+    files = {"port.txt": "Haiti port owner counts his losses\n\nRaymond Thomas is a jolly man who laughs easily. "
+                         "Tuesday's earthquake sent the pier crumbling into the sea along with two of his trucks. "
+                         "Thomas owns a fleet of 35 trucks that haul cargo from the port. Yet he feels fortunate "
+                         "because although his home was destroyed and his business is shattered, no one in his "
+                         "family died in the quake. Asked what happened, he demurs with a laugh. His wife was "
+                         "outside their house and he was driving home.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask(
+        "Did anyone in Thomas's family die in the quake?")
+    assert answer.answer.startswith("No: “") and "no one in his family died" in answer.answer, answer.answer
+
+
 def test_no_one_killed_answers_was_anyone_killed_with_a_no(tmp_path, real_embedder, model):
     files = {"crash.txt": "Plane crash in the highlands\n\nA transport plane crashed on a runway in the highlands "
                           "on Tuesday after touching down early. No one was killed in that crash, the airport "

@@ -433,6 +433,15 @@ def test_a_yes_no_reply_that_cannot_be_checked_is_decided_by_a_denial_in_its_pas
                  [passage_of(plain, plain.text)], {"d.txt": plain}) == []  # nothing decides it: no answer
 
 
+def test_a_denial_is_found_by_the_asked_words_in_any_form_whoever_it_calls_he():
+    art = article("Raymond Thomas lost his trucks. Yet he feels fortunate because no one in his family died in the "
+                  "quake.")
+    question = "Did anyone in Thomas's family die in the quake?"
+    checked = check(parse_draft("[1] No, his daughter had just left", question), question,
+                    [passage_of(art, art.text)], {"d.txt": art})
+    assert [(c.polarity, c.sentence) for c in checked] == [("No", art.text[art.text.index("Yet"):])]
+
+
 def test_a_count_is_widened_to_the_whole_quantity_the_sentence_gives():
     art = article("He threatened new sanctions, adding to the more than 100 sanctions that already exist.")
     checked = check(parse_draft("100 [1]", "How many sanctions exist?"), "How many sanctions exist?",
