@@ -23,7 +23,7 @@ from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, sa
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
-from .passages import ANSWER_TYPES, NAME_LABELS, leans_on_before
+from .passages import ANSWER_TYPES, NAME_LABELS, leans_on_before, stem_share
 
 YES_NO_RE = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|"
                        r"might|must)\b", re.IGNORECASE)
@@ -75,6 +75,19 @@ def asks_who(question: str) -> bool:
 
 def is_yes_no(question: str) -> bool:
     return bool(YES_NO_RE.match(question))
+
+
+def asked_kind(question: str) -> str | None:
+    """The question's own wh-phrase, lower-cased ("how many", "when", "where"; see ASKED_KINDS), or None."""
+    match = ASKED_KIND_RE.match(question)
+    return match.group(1).lower() if match else None
+
+
+def parsed_words(article: Article, start: int, end: int) -> tuple:
+    """The parse of the sentence holding article.text[start:end], and the tokens of those words in it."""
+    s, e = sentence_around(article, start, end)
+    doc = parse(article.text[s:e])
+    return doc, [t for t in doc if start <= s + t.idx < end]
 
 
 @dataclass
@@ -311,10 +324,10 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
 def missing_kind(question: str, article: Article, start: int, end: int) -> str | None:
     """What the words lack when the question asks for a kind of thing (a number, a date, a place) and
     they carry none: "Where ...?" is not answered by "the talks [1]", nor "How many ...?" by "soldiers"."""
-    match = ASKED_KIND_RE.match(question)
-    if not match:
+    asked = asked_kind(question)
+    if not asked:
         return None
-    labels, kind = ASKED_KINDS[match.group(1).lower()]
+    labels, kind = ASKED_KINDS[asked]
     s, e = sentence_around(article, start, end)
     dated = dateline_end(article.text[s:e])
     spans = [ent for ent in parse(article.text[s:e]).ents
@@ -332,11 +345,9 @@ def missing_kind(question: str, article: Article, start: int, end: int) -> str |
 def place_that_acts(question: str, article: Article, start: int, end: int) -> str | None:
     """For "Where …?": why a place that is the subject of the sentence's verb is no answer ("Washington has
     seen evidence … despite Xi pledging …" names who saw, not where Xi pledged). Not "Paris is where …"."""
-    match = ASKED_KIND_RE.match(question)
-    if not match or match.group(1).lower() != "where":
+    if asked_kind(question) != "where":
         return None
-    s, e = sentence_around(article, start, end)
-    span = [t for t in parse(article.text[s:e]) if start <= s + t.idx < end]
+    _, span = parsed_words(article, start, end)
     heads = [t for t in span if t.head not in span]  # the words as a whole: the subject, not a sentence holding one
     if len(heads) == 1 and heads[0].dep_ == "nsubj" and heads[0].head.lemma_.lower() != "be" \
             and heads[0].ent_type_ in ASKED_KINDS["where"][0]:
@@ -356,22 +367,22 @@ def reported_by_the_verb(question: str, article: Article, start: int, end: int) 
     """For "When / Where … <verb>?": why words inside what the sentence's <verb> reports are not when or where
     it was done ("Putin announced that he will visit China in May": May is when he will visit, not when he
     announced). Not where the question itself asks about what was said ("When did police say it happened?")."""
-    match = ASKED_KIND_RE.match(question)
-    verb = main_verb(question) if match else None
+    kind = asked_kind(question)
+    verb = main_verb(question) if kind else None
     if verb is None or any(t.dep_ == "ccomp" for t in parse(question)):
         return None
-    s, e = sentence_around(article, start, end)
-    doc = parse(article.text[s:e])
-    words = [t for t in doc if start <= s + t.idx < end]
+    doc, words = parsed_words(article, start, end)
     for token in doc:
         if token.lemma_.lower() == verb and token.pos_ in ("VERB", "AUX"):
             for clause in (c for c in token.children if c.dep_ == "ccomp"):
                 inside = {t.i for t in clause.subtree}
                 if words and all(t.i in inside for t in words):
-                    return f"{article.text[start:end]} is in what “{token.text}” reports, not {match.group(1).lower()} it was done"
+                    return f"{article.text[start:end]} is in what “{token.text}” reports, not {kind} it was done"
     return None
 
 
+# Verbs of saying whose place and time are the speaker's: nlp.REPORTING_LEMMAS without those that take
+# other complements ("denied asylum in Britain", "called for", "asked for").
 SPEECH_LEMMAS = {"say", "tell", "add", "note", "state", "explain", "announce", "declare", "remark", "comment", "speak"}
 
 
@@ -379,18 +390,15 @@ def where_it_was_said(question: str, article: Article, start: int, end: int) -> 
     """For "When / Where … <verb>?" (not a verb of saying): why words that tell where or when the sentence's
     speaker spoke are not the answer ("…, he said in an interview in the flagship store in Berlin" to "Where
     does the company want to start selling?")."""
-    match = ASKED_KIND_RE.match(question)
-    if not match or match.group(1).lower() not in ("when", "where") or main_verb(question) in SPEECH_LEMMAS:
+    kind = asked_kind(question)
+    if kind not in ("when", "where") or main_verb(question) in SPEECH_LEMMAS:
         return None
-    s, e = sentence_around(article, start, end)
-    for token in parse(article.text[s:e]):
-        if not start <= s + token.idx < end:
-            continue
+    for token in parsed_words(article, start, end)[1]:
         head = token.head.head if token.dep_ == "pobj" and token.head.dep_ == "prep" else token.head
         while head.dep_ == "pobj" and head.head.dep_ == "prep":  # "in an interview in the store in Berlin"
             head = head.head.head
         if token.dep_ in ("pobj", "npadvmod") and head.lemma_.lower() in SPEECH_LEMMAS and head.pos_ == "VERB":
-            return f"{article.text[start:end]} is {match.group(1).lower()} it was {head.text}, not what the question asks"
+            return f"{article.text[start:end]} is {kind} it was {head.text}, not what the question asks"
     return None
 
 
@@ -415,8 +423,7 @@ def counts_the_asked(question: str, article: Article, start: int, end: int) -> s
     asked = [t.head for t in parse(question) if t.tag_ == "WDT" and t.dep_ == "det" and t.head.pos_ == "NOUN"]
     if not asked:
         return None
-    s, e = sentence_around(article, start, end)
-    words = [t for t in parse(article.text[s:e]) if start <= s + t.idx < end]
+    words = parsed_words(article, start, end)[1]
     counts = [t for t in words if t.dep_ == "nummod"]
     if counts and all(t.pos_ == "NUM" or t.like_num or t.dep_ in ("quantmod", "amod", "advmod") for t in words) \
             and any(t.head.lemma_.lower() == asked[0].lemma_.lower() for t in counts):
@@ -427,12 +434,10 @@ def counts_the_asked(question: str, article: Article, start: int, end: int) -> s
 def the_part(question: str, article: Article, start: int, end: int) -> str | None:
     """For "How many …?": the count of a part, when the words at article.text[start:end] count the whole it is
     part of ("nine" in "Only two out of the nine stadiums are ready": two)."""
-    match = ASKED_KIND_RE.match(question)
-    if not match or match.group(1).lower() != "how many":
+    if asked_kind(question) != "how many":
         return None
-    s, e = sentence_around(article, start, end)
-    doc = parse(article.text[s:e])
-    words = {t.i for t in doc if start <= s + t.idx < end}
+    doc, tokens = parsed_words(article, start, end)
+    words = {t.i for t in tokens}
     for token in doc:
         if token.i not in words or token.dep_ != "nummod" or token.head.dep_ != "pobj" or token.head.head.lower_ != "of":
             continue
@@ -1020,16 +1025,13 @@ def denial_of(question: str, passages: list[Passage], articles: dict[str, Articl
     ("partners rather than rivals" to "...should be rivals?"), which decides it as No."""
     # the names are checked in the passage's window (context_problems); here, what is asked of them
     named = set(content_words(" ".join(name for name, _ in entities(question))))
-    words = [w for w in set(content_words(question)) if re.sub(r"['’]s$", "", w) not in named
-             and word_weight(w) > 2.5 and search_terms(w)]
-    total = sum(word_weight(w) for w in words)
+    words = [w for w in set(content_words(question)) if re.sub(r"['’]s$", "", w) not in named and word_weight(w) > 2.5]
     for n in order:
         passage = passages[n - 1]
         article = articles[passage.doc_id]
         for s, e in split_sentences(passage.text):
             sentence = passage.text[s:e]
-            stems = set(search_terms(sentence))  # "died" for "die"
-            if not total or sum(word_weight(w) for w in words if set(search_terms(w)) <= stems) / total < ASKED_SHARE:
+            if stem_share(words, sentence) < ASKED_SHARE:  # "died" for "die"
                 continue
             if decided_polarity(question, sentence, None) != "No":
                 continue
@@ -1137,10 +1139,10 @@ def sharpened(checked: Checked, question: str, passages: list[Passage], articles
     s, e = checked.sentence_start, checked.sentence_end
     doc = parse(article.text[s:e])
     found: list[str] = []
-    match = ASKED_KIND_RE.match(question)
-    if match and match.group(1).lower() in SHARP_LABELS and quoted_whole(checked):
+    kind = asked_kind(question)
+    if kind in SHARP_LABELS and quoted_whole(checked):
         dated = dateline_end(article.text[s:e])
-        found = [ent.text for ent in doc.ents if ent.label_ in SHARP_LABELS[match.group(1).lower()]
+        found = [ent.text for ent in doc.ents if ent.label_ in SHARP_LABELS[kind]
                  and ent.start_char >= dated and not set(content_words(ent.text)) & set(content_words(question))]
     elif asks_who(question) and checked.words and not quoted_whole(checked):
         at = article.text.find(checked.words, s, e)

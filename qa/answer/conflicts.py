@@ -19,7 +19,7 @@ from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, wo
 from ..text.sentences import split_sentences
 from .claims import Checked, action_tokens, context_problems, main_verb, referent_start, whole_entity, words_in
 from ..text.terms import search_terms, stop_words
-from .passages import answer_type
+from .passages import answer_type, stem_share
 
 AMOUNT_WORDS = set(NUMBER_NAMES[1:13]) | {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
                                          "billion", "half"}
@@ -185,11 +185,7 @@ def about_the_question(question: str, passage: Passage, article: Article, senten
     """Whether a sentence is about what the question asks: its names are there, and most of its words."""
     if context_problems(question, passage, article, passage.start + max(0, passage.text.find(sentence))):
         return False
-    words = [w for w in content_words(question) if word_weight(w) > 2.5 and search_terms(w)]
-    stems = set(search_terms(sentence))
-    total = sum(word_weight(w) for w in words)
-    shared = sum(word_weight(w) for w in words if set(search_terms(w)) <= stems)  # "lasted" ~ "last"
-    return bool(total) and shared / total >= ABOUT
+    return stem_share([w for w in content_words(question) if word_weight(w) > 2.5], sentence) >= ABOUT
 
 
 def best_sentence(passage: Passage, article: Article, like: str) -> str:

@@ -112,6 +112,15 @@ def weighted_share(question_words: list[str], text: str) -> float:
     return sum(word_weight(w) for w in question_words if w in present) / total if total else 0.0
 
 
+def stem_share(question_words: list[str], text: str) -> float:
+    """Share of the question words' weight that the text repeats in some form ("lasted" ~ "last", "died" ~
+    "die"); words with no search term ("the") do not count."""
+    words = [w for w in question_words if search_terms(w)]
+    total = sum(word_weight(w) for w in words)
+    stems = set(search_terms(text))
+    return sum(word_weight(w) for w in words if set(search_terms(w)) <= stems) / total if total else 0.0
+
+
 def bigrams(words: list[str]) -> set[tuple[str, str]]:
     return set(zip(words, words[1:]))
 
