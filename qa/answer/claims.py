@@ -496,9 +496,10 @@ def context_problems(question: str, passage: Passage, article: Article, at: int)
     missing = [name for name, label in asked if label == "PERSON" and not same_name(name, window)]
     if missing:
         found.append(f"the passage does not mention {missing[0]}")
-    # "Who did Blinken meet in Shanghai?" is not answered by a sentence about a meeting in Beijing.
-    places = [(name, label) for name, label in asked if label in PLACE_LABELS and located_in(name, question)
-              and not same_place(name, window)]
+    # "Who did Blinken meet in Shanghai?" is not answered by a sentence about a meeting in Beijing. What the
+    # question puts something in may be tagged an organisation ("the bomb in Bajaur"): it is a place there.
+    places = [(name, label) for name, label in asked if label in PLACE_LABELS | {"ORG"}
+              and located_in(name, question) and not same_place(name, window)]
     elsewhere = [(name, label) for name, label in entities(article.text[s:e]) if label in PLACE_LABELS
                  and not any(same_name(name, p) for p, _ in asked)]
     if places and elsewhere:

@@ -208,6 +208,24 @@ def test_how_many_is_answered_by_the_part_not_the_whole(tmp_path, real_embedder,
     assert not answer.answer.startswith("nine"), answer.answer
 
 
+def test_a_sentence_about_a_blast_elsewhere_does_not_answer_for_the_place_asked(tmp_path, real_embedder, model):
+    # The tagger calls "the Bajaur Agency" an organisation; the model copies "a car bomb" from the Quetta sentence.
+    files = {"blasts.txt": "Blasts in Pakistan kill a dozen\n\nExplosions near Pakistan's border with Afghanistan killed "
+                           "a dozen people Friday, authorities said. A car bomb outside the home of a former lawmaker "
+                           "killed 10 and wounded 30 in Quetta, the capital of Balochistan province, said a senior "
+                           "police official there. The lawmaker's son, who was the target of the attack, survived the "
+                           "blast, he said. Earlier, a bomb blast killed two people and wounded three in northwest "
+                           "Pakistan's tribal region, a government official said. The bomb was planted on a road near "
+                           "the village of Dara Bazar in the Bajaur Agency, one of the seven districts that make up the "
+                           "tribal region, said Islam Zeb, a senior administrator in the district. The bomb was "
+                           "remotely detonated, Zeb said. It was not immediately clear who was targeted in the blast.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("How was the bomb in the Bajaur Agency detonated?")
+    assert "Quetta" not in answer.answer and "car bomb" not in answer.answer.lower(), answer.answer
+    if not answer.refused:
+        assert_well_cited(answer)
+        assert "Bajaur" in answer.citations[0].text or "Zeb" in answer.citations[0].text, answer.answer
+
+
 def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_sentence(answerer):
     # the model's reply copies its prompt's example; the sentence it is sure of neither says "say" nor denies it
     answer = answerer.ask("Did Putin say he will visit China?")

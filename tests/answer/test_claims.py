@@ -4,6 +4,7 @@ import pytest
 
 from qa.answer.claims import Claim, check, decided_polarity, first_problems, parse_draft, problems, statement
 from qa.records import Article, Passage
+from qa.text.nlp import entities
 
 
 def article(text: str, doc: str = "d.txt", title: str = "Talks in Beijing", date: str | None = None) -> Article:
@@ -419,6 +420,21 @@ def test_a_sentence_about_another_place_does_not_answer_for_the_asked_one():
     # A sentence that names no other place is not ruled out by this check.
     quiet = article("Blinken met party secretary Chen Jining.", "q.txt", title="Blinken in China")
     assert problems(Claim("Chen Jining", 1), question, passage_of(quiet, quiet.text), quiet) == []
+
+
+def test_a_place_the_tagger_calls_an_organisation_still_rules_out_a_sentence_about_another_place():
+    quetta = article("A car bomb outside the home of a former lawmaker killed 10 in Quetta, the capital of Balochistan "
+                     "province, police said.", "q.txt", title="Blasts in Pakistan")
+    bajaur = article("The bomb in the Bajaur Agency was remotely detonated, Zeb said.", "b.txt", title="Blasts in Pakistan")
+    question = "How was the bomb in Bajaur detonated?"
+    assert ("Bajaur", "ORG") in entities(question)  # what the check must handle
+    assert problems(Claim("A car bomb outside the home of a former lawmaker", 1), question,
+                    passage_of(quetta, quetta.text), quetta) == ["the passage is about Quetta, not Bajaur"]
+    assert problems(Claim("remotely detonated", 1), question, passage_of(bajaur, bajaur.text), bajaur) == []
+    # An organisation the question names as a topic, not as where it happened, is no constraint.
+    topic = article("In Quetta, the police said the bomb was remotely detonated.", "t.txt", title="Blasts in Pakistan")
+    assert problems(Claim("remotely detonated", 1), "How did the police say the bomb was detonated?",
+                    passage_of(topic, topic.text), topic) == []
 
 
 def test_a_yes_no_reply_that_cannot_be_checked_is_decided_by_a_denial_in_its_passage():
