@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from ..records import Article, Passage
 from ..ingest.dates import DATE_RE, DATELINE_RE, MONTHS, read_date
-from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, speakers, word_weight
+from ..text.nlp import (NUMBER_NAMES, content_words, entities, last_person, numbers, parse, same_name, speakers,
+                        word_weight)
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
@@ -869,11 +870,15 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
     shown as the reply wrote it where that is in words ("November 21, 1998" for "November 21 of 1998"); a
     full name ("Kevin Kuranyi") as the surname or given name the passage gives ("Kuranyi's early goal",
     "Haleigh went missing"), shown in full, when the passage's article names the person so and names no one
-    else of that surname (given name). Else the claim as it is."""
+    else of that surname (given name); a name put for the sentence's opening "he" as the sentence writes it
+    (pronoun_named). Else the claim as it is."""
     if any(words_in(claim.words, p.text) for p in passages):
         return claim
     written = claim.words.strip(" []()")
     order = passage_order(claim, len(passages))
+    resolved = pronoun_named(written, claim, passages, articles, order)
+    if resolved is not None:
+        return resolved
     day = read_date(written) if DATE_RE.fullmatch(written) else None
     if day is not None:
         for n in order:
@@ -898,6 +903,32 @@ def as_written(claim: Claim, passages: list[Passage], articles: dict[str, Articl
             if not namesakes:
                 return Claim(part, n, claim.polarity, shown=article.text[full[0]:full[1]])
     return claim
+
+
+OPENING_PRONOUN_RE = re.compile(r"\s*[\"“‘']?(he|she|they)\s", re.IGNORECASE)
+
+
+def pronoun_named(written: str, claim: Claim, passages: list[Passage], articles: dict[str, Article],
+                  order: list[int]) -> Claim | None:
+    """The claim as its sentence writes it where the reply put a name for the he/she/they that opens the
+    sentence and copied the rest ("Bush promised federal help …" for "He promised federal help …"), when the
+    name is whom the pronoun refers to (nlp.last_person); None otherwise."""
+    words = written.split()
+    for n in order:
+        passage = passages[n - 1]
+        article = articles[passage.doc_id]
+        for s, e in split_sentences(passage.text):
+            opening = OPENING_PRONOUN_RE.match(passage.text[s:e])
+            if not opening:
+                continue
+            for k in range(1, min(4, len(words) - 3) + 1):  # the name: up to 4 words; the rest: at least 3
+                span = words_in(f"{opening.group(1)} {' '.join(words[k:])}", passage.text[s:e])
+                if span is None or span[0] != opening.start(1):
+                    continue
+                person = last_person(article.text[max(0, passage.start + s - 600):passage.start + s])
+                if person and same_name(" ".join(words[:k]), person):
+                    return Claim(passage.text[s + span[0]:s + span[1]], n, claim.polarity)
+    return None
 
 
 def check(claims: list[Claim], question: str, passages: list[Passage], articles: dict[str, Article]) -> list[Checked]:

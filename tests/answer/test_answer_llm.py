@@ -226,6 +226,22 @@ def test_a_sentence_about_a_blast_elsewhere_does_not_answer_for_the_place_asked(
         assert "Bajaur" in answer.citations[0].text or "Zeb" in answer.citations[0].text, answer.answer
 
 
+def test_a_reply_that_names_whom_the_sentences_she_means_is_checked_on_that_sentence(tmp_path, real_embedder, model):
+    files = {"fires.txt": "Wildfires ease in the valley\n\nCooler weather helped firefighters contain the wildfires in "
+                          "the Sierra valley on Thursday, officials said. The number of deaths attributed to the fires "
+                          "grew to five. Governor Maria Alvarez got a firsthand look at the damage Thursday, touring the "
+                          "burned towns by helicopter. She promised state money for those who lost their homes. "
+                          "Residents who returned often found only ash where their houses had stood.\n"}
+    answerer = answerer_over(tmp_path, files, real_embedder, model)
+    for question in ("What did Alvarez promise?", "What did Alvarez promise those who lost their homes?"):
+        answer = answerer.ask(question)
+        assert "She promised state money" in answer.answer, answer.answer
+        assert_well_cited(answer)
+        wrote = next(s for s in answer.steps if s.startswith("The reader wrote"))
+        assert "Alvarez promised" in wrote, wrote  # the model put her name for "She" ...
+        assert not any(s.startswith("It does not hold") for s in answer.steps), answer.steps  # ... and it held
+
+
 def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_sentence(answerer):
     # the model's reply copies its prompt's example; the sentence it is sure of neither says "say" nor denies it
     answer = answerer.ask("Did Putin say he will visit China?")

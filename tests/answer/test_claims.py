@@ -422,6 +422,21 @@ def test_a_sentence_about_another_place_does_not_answer_for_the_asked_one():
     assert problems(Claim("Chen Jining", 1), question, passage_of(quiet, quiet.text), quiet) == []
 
 
+def test_a_name_the_reply_put_for_the_sentences_he_is_checked_as_the_sentence_writes_it():
+    art = article("President Bush got a firsthand look at the fires Thursday. He promised federal help for those "
+                  "affected by the fires.", title="Fires in California")
+    shown = passage_of(art, "He promised federal help for those affected by the fires.")
+    question = "What did Bush promise the people affected by the fires?"
+    checked = check(parse_draft("[1] Bush promised federal help for those affected by the fires.", question),
+                    question, [shown], {"d.txt": art})
+    assert [c.words for c in checked] == ["He promised federal help for those affected by the fires"]
+    # Not a name the "he" does not refer to, nor a rest the sentence does not say.
+    for reply in ("[1] Obama promised federal help for those affected by the fires.",
+                  "[1] Bush promised federal money for those affected by the fires."):
+        assert [c.words for c in check(parse_draft(reply, question), question, [shown], {"d.txt": art})
+                if c.words] == []
+
+
 def test_a_place_the_tagger_calls_an_organisation_still_rules_out_a_sentence_about_another_place():
     quetta = article("A car bomb outside the home of a former lawmaker killed 10 in Quetta, the capital of Balochistan "
                      "province, police said.", "q.txt", title="Blasts in Pakistan")
