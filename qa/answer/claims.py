@@ -241,6 +241,9 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     doer = other_doer(question, article, start, end)
     if doer:
         return [f"{doer} did it, not {words}"]
+    doer = asked_doer(question, article, start, end)
+    if doer:
+        return [f"{doer} is whom the question names, not who did it"]
     return [] if does_it(question, article, start, end) else [f"the sentence does not say {words} did it"]
 
 
@@ -314,12 +317,36 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
     action = asked_action(question)
     if not action:
         return True
-    if doer_spans(article.text[start:end], action):
+    # "Who toured the town with Bush?" is not answered by "Watch Bush tour the damage": Bush is the question's.
+    if any(not only_the_asked(article.text[start + a:start + b], question)
+           for a, b in doer_spans(article.text[start:end], action)):
         return True
     asked = [name for name, _ in entities(question)]
     return any(label in ANSWER_TYPES["who"] and not any(same_name(name, a) for a in asked)
                and does_it(question, article, start + at, start + at + len(name))
                for name, label, at in ((e.text, e.label_, e.start_char) for e in parse(article.text[start:end]).ents))
+
+
+def only_the_asked(doer: str, question: str) -> bool:
+    """Whether a doer the sentence names is only a name the question gives: "Bush" or "President Bush" to
+    "Who toured the town with Bush?"; not "Lavau's family", nor "Sean Lavau" to "Who found David Lavau?"."""
+    rare = {w for w in content_words(re.split(r"['’]s\s", doer)[-1]) if word_weight(w) > 3}
+    return bool(rare) and any(rare <= set(content_words(name)) for name, label in entities(question)
+                              if label in NAME_LABELS)
+
+
+def asked_doer(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "Who toured …?": whom the words at article.text[start:end] name, when they name only those the question
+    names, as the doer or at all ("Bush tour the damage" to "Who toured the town with Bush?")."""
+    action = asked_action(question)
+    if not action:
+        return None
+    s, e = sentence_around(article, start, end)
+    doers = [article.text[s + a:s + b] for a, b in doer_spans(article.text[s:e], action) if s + a < end and start < s + b]
+    names = [name for name, label in entities(article.text[start:end]) if label in NAME_LABELS]
+    if not all(only_the_asked(d, question) for d in doers + names):
+        return None
+    return (doers + names)[0] if doers + names else None
 
 
 def missing_kind(question: str, article: Article, start: int, end: int) -> str | None:

@@ -242,6 +242,23 @@ def test_a_reply_that_names_whom_the_sentences_she_means_is_checked_on_that_sent
         assert not any(s.startswith("It does not hold") for s in answer.steps), answer.steps  # ... and it held
 
 
+def test_who_did_it_is_not_answered_with_the_one_the_question_names(tmp_path, real_embedder, model):
+    # The model copies "Dalton tour the damage" from a video link's caption; Dalton is whom the question names.
+    files = {"fires.txt": (
+        "Fire danger eases in the valley\n\nMillbrook resident Anna Pike said it was \"really scary\" to "
+        "come back to the pile of ashes she once called home. Her voice breaking, Pike vowed to rebuild "
+        "and recounted how she and her husband, Paul, fled early Monday with only minutes to spare.  See "
+        "photos of the fires »\n\n\"(Our house) was burning as we were leaving,\" she said.\n\nPresident "
+        "Dalton got a firsthand look at the aftermath of the fires Thursday -- 6 still burning across "
+        "four counties.\n\nHe promised federal help for those affected by the fires.  Watch Dalton tour "
+        "the damage »\n\n\"We're not going to forget you in the capital,\" the president said after touring "
+        "the area by air and visiting Millbrook with California Gov. Arnold Reyes.  Watch a report on "
+        "Dalton as 'comforter-in-chief' »\n\n")}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("Who toured Millbrook with Dalton?")
+    assert "Watch Dalton" not in answer.answer, answer.answer
+    assert answer.refused or "Arnold Reyes" in answer.answer, answer.answer
+
+
 def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_sentence(answerer):
     # the model's reply copies its prompt's example; the sentence it is sure of neither says "say" nor denies it
     answer = answerer.ask("Did Putin say he will visit China?")

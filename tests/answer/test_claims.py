@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa.answer.claims import Claim, check, decided_polarity, first_problems, parse_draft, problems, statement
+from qa.answer.claims import (Claim, check, decided_polarity, first_problems, names_a_doer, parse_draft, problems,
+                              statement)
 from qa.records import Article, Passage
 from qa.text.nlp import entities
 
@@ -187,6 +188,25 @@ def test_who_did_it_is_the_one_the_sentence_says_did_it(sentence):
             "did it, not Argentina")
     winner = "the Germans" if "Germans" in sentence else "Germany"
     assert problems(Claim(winner, 1), question, passage_of(art, sentence), art) == []
+
+
+def test_who_did_it_is_not_answered_by_only_the_one_the_question_names():
+    art = article("President Dalton promised federal help. Watch Dalton tour the damage » The president said that "
+                  "after touring the area and visiting Millbrook with Governor Arnold Reyes.", title="Fires")
+    question = "Who toured Millbrook with Dalton?"
+    watch = passage_of(art, "Watch Dalton tour the damage »")
+    assert problems(Claim("Dalton tour the damage", 1), question, watch, art) == [
+        "Dalton is whom the question names, not who did it"]
+    touring = passage_of(art, "The president said that after touring the area and visiting Millbrook with Governor "
+                              "Arnold Reyes.")
+    assert problems(Claim("visiting Millbrook with Governor Arnold Reyes", 1), question, touring, art) == []
+    # A doer that only shares a name with the question's is someone else: "Lavau's family", "Sean Lavau".
+    family = article("Lavau's family began searching for him when he failed to return home.", title="Lavau found")
+    assert problems(Claim("Lavau's family", 1), "Who began searching for Lavau?",
+                    passage_of(family, family.text), family) == []
+    son = article("Sean Lavau hiked to the bottom of the canyon to find his father, the report said.", title="Lavau found")
+    assert names_a_doer("Who found David Lavau?", son, 0, len(son.text))
+    assert not names_a_doer(question, art, art.text.index("Watch"), art.text.index(" The president"))
 
 
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
