@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from ..records import Article, Passage
 from ..ingest.dates import DATE_RE, DATELINE_RE, MONTHS, read_date
-from ..text.nlp import (NUMBER_NAMES, content_words, entities, last_person, numbers, parse, same_name, speakers,
-                        word_weight)
+from ..text.nlp import (NUMBER_NAMES, content_words, entities, last_person, namesakes, numbers, parse, same_name,
+                        speakers, word_weight)
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
@@ -244,6 +244,9 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     doer = asked_doer(question, article, start, end)
     if doer:
         return [f"{doer} is whom the question names, not who did it"]
+    patient = done_to_the_asked(question, article, start, end)
+    if patient:
+        return [f"the sentence says it was done to {patient}, not who did it"]
     return [] if does_it(question, article, start, end) else [f"the sentence does not say {words} did it"]
 
 
@@ -330,9 +333,9 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
 def only_the_asked(doer: str, question: str) -> bool:
     """Whether a doer the sentence names is only a name the question gives: "Bush" or "President Bush" to
     "Who toured the town with Bush?"; not "Lavau's family", nor "Sean Lavau" to "Who found David Lavau?"."""
-    rare = {w for w in content_words(re.split(r"['’]s\s", doer)[-1]) if word_weight(w) > 3}
-    return bool(rare) and any(rare <= set(content_words(name)) for name, label in entities(question)
-                              if label in NAME_LABELS)
+    rare = {w for w in content_words(re.split(r"['’]s\s", doer)[-1]) if len(w) > 1 and word_weight(w) > 3}  # not "K."
+    return bool(rare) and any(rare <= set(content_words(name)) and not namesakes(doer, name)
+                              for name, label in entities(question) if label in NAME_LABELS)
 
 
 def asked_doer(question: str, article: Article, start: int, end: int) -> str | None:
@@ -347,6 +350,23 @@ def asked_doer(question: str, article: Article, start: int, end: int) -> str | N
     if not all(only_the_asked(d, question) for d in doers + names):
         return None
     return (doers + names)[0] if doers + names else None
+
+
+def done_to_the_asked(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "Who found David Lavau?": the one the question names, when the words at article.text[start:end] hold
+    them as whom the verb was done to, with no one said to do it ("David J. Lavau … was found in a ravine")."""
+    action = asked_action(question)
+    if not action or parse(question)[0].dep_ != "nsubj":  # not "Who was found dead …?", whose answer that is
+        return None
+    s, e = sentence_around(article, start, end)
+    for verb in parse(article.text[s:e]):
+        if verb.lemma_.lower() != action or any(c.dep_ == "agent" for c in verb.children):
+            continue
+        for patient in (c for c in verb.children if c.dep_ == "nsubjpass" and start <= s + c.idx < end):
+            name = " ".join(t.text for t in patient.children if t.dep_ == "compound" and t.i < patient.i) + " " + patient.text
+            if only_the_asked(name.strip(), question):
+                return name.strip()
+    return None
 
 
 def missing_kind(question: str, article: Article, start: int, end: int) -> str | None:
@@ -486,9 +506,9 @@ def another_of_its_kind(words: str, question: str) -> str | None:
     if not re.match(r"\W*who\b", question, re.IGNORECASE) or len(tokens) < 2 or not words[:1].isupper():
         return None
     kind = tokens[-1].strip(".,;:!?").lower()
-    for name, _ in entities(question):
+    for name, label in entities(question):
         parts = name.split()
-        if len(parts) >= 2 and parts[-1][:1].isupper() and parts[-1].lower() == kind \
+        if label != "PERSON" and len(parts) >= 2 and parts[-1][:1].isupper() and parts[-1].lower() == kind \
                 and not set(search_terms(name)) <= set(search_terms(words)):  # "Foreign Minister Wang Yi" is Wang Yi
             return kind
     return None
@@ -501,7 +521,7 @@ def names_the_asked(words: str, question: str) -> bool:
     if len(words.split()) > 4 or not words[:1].isupper():
         return False
     asked = entities(question)
-    return (any(same_name(words, name) for name, label in asked if label in NAME_LABELS)
+    return (any(same_name(words, name) and not namesakes(words, name) for name, label in asked if label in NAME_LABELS)
             or (not any(label in AMOUNT_LABELS for _, label in entities(words))  # not "December 20" for "Montazeri"
                 and any(same_place(words, name) for name, label in asked if label in ("GPE", "NORP"))))
 

@@ -132,6 +132,21 @@ def is_surname_like(entity) -> bool:
     return len(entity) == 1 and entity[0].pos_ == "PROPN" and entity.text[:1].isupper() and not entity.text.isupper()
 
 
+def namesakes(a: str, b: str) -> bool:
+    """Whether two mentions name different people of one family name by their given names: "Sean Lavau" and
+    "David Lavau", "Michelle Obama" and "Barack Obama"; not "David J. Lavau" and "David Lavau", nor "President
+    Bush" and "George Bush" (the tagger leaves titles out of a person's name)."""
+    def person_words(text: str) -> list[str]:
+        person = next((e for e in parse(text).ents if e.label_ == "PERSON"), None)
+        return [re.sub(r"['’]s$", "", w) for w in content_words(person.text) if len(w) > 1] if person else []
+
+    words_a, words_b = person_words(a), person_words(b)
+    shorter, longer = sorted((words_a, words_b), key=len)
+    if len(shorter) < 2 or longer[-len(shorter):] == shorter:  # "Bin Laden" may be "Omar bin Laden"
+        return False
+    return words_a[-1] == words_b[-1] and words_a[0] != words_b[0]
+
+
 def same_name(a: str, b: str) -> bool:
     """Whether two mentions name the same person or body: "Antony Blinken" ~ "Blinken"."""
     def names(text: str) -> set[str]:

@@ -259,6 +259,19 @@ def test_who_did_it_is_not_answered_with_the_one_the_question_names(tmp_path, re
     assert answer.refused or "Arnold Reyes" in answer.answer, answer.answer
 
 
+def test_who_found_him_is_the_son_of_his_family_name_not_the_man_found(tmp_path, real_embedder, model):
+    files = {"crash.txt": "Missing driver found alive after a week\n\nA missing man was found alive in a ravine a week "
+                          "after his car plunged off a mountain road, the sheriff's office said. Peter K. Morrow, 71, "
+                          "of Pine Hollow, Oregon, was found in a ravine a week after losing control of his car on a "
+                          "rural road and plunging 400 feet down an embankment into heavy brush, according to a report "
+                          "by the state highway patrol. Morrow's family began searching for him when he failed to "
+                          "return home. Tom Morrow hiked to the bottom of the canyon to find his father, the report "
+                          "said. He was flown to a hospital in Portland.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("Who found Peter Morrow?")
+    assert answer.answer.startswith("Tom Morrow"), answer.answer  # was "Peter K. Morrow … was found in a ravine …"
+    assert_well_cited(answer)
+
+
 def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_sentence(answerer):
     # the model's reply copies its prompt's example; the sentence it is sure of neither says "say" nor denies it
     answer = answerer.ask("Did Putin say he will visit China?")

@@ -209,6 +209,21 @@ def test_who_did_it_is_not_answered_by_only_the_one_the_question_names():
     assert not names_a_doer(question, art, art.text.index("Watch"), art.text.index(" The president"))
 
 
+def test_who_did_it_is_not_whom_it_was_done_to_nor_passed_over_for_sharing_a_family_name():
+    art = article("Peter K. Morrow, 71, of Pine Hollow, Oregon, was found in a ravine a week after his car left the road. "
+                  "Tom Morrow hiked to the bottom of the canyon to find his father.", title="Driver found")
+    found = passage_of(art, "Peter K. Morrow, 71, of Pine Hollow, Oregon, was found in a ravine a week after his car left "
+                            "the road.")
+    question = "Who found Peter Morrow?"
+    # The words name a place too, so not only whom the question names; but he is whom it was done to.
+    assert problems(Claim("Peter K. Morrow, 71, of Pine Hollow, Oregon, was found in a ravine", 1), question, found,
+                    art) == ["the sentence says it was done to Peter K. Morrow, not who did it"]
+    assert problems(Claim("Peter K. Morrow", 1), "Who was found in a ravine?", found, art) == []  # whom it was done to
+    son = passage_of(art, "Tom Morrow hiked to the bottom of the canyon to find his father.")
+    assert problems(Claim("Tom Morrow", 1), question, son, art) == []  # not a repeat of "Peter Morrow"
+    assert problems(Claim("Peter Morrow", 1), question, son, art) == ["repeats the question"]
+
+
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
     art = article("“China and the United States should be partners rather than rivals,” Xi told Blinken.")
     question = "Did Xi Jinping say the US and China should be rivals?"
