@@ -240,7 +240,7 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
         return [f"{words} counts the whole, of which {part}"]
     doer = other_doer(question, article, start, end)
     if doer:
-        return [f"{doer} did it, not {words}"]
+        return [f"it was done to {doer}, not {words}" if asks_whom(question) else f"{doer} did it, not {words}"]
     doer = asked_doer(question, article, start, end)
     if doer:
         return [f"{doer} is whom the question names, not who did it"]
@@ -257,18 +257,33 @@ def other_doer(question: str, article: Article, start: int, end: int) -> str | N
     if not action:
         return None
     s, e = sentence_around(article, start, end)
-    spans = [(s + a, s + b) for a, b in doer_spans(article.text[s:e], action)]
+    whom = question if asks_whom(question) else ""
+    spans = [(s + a, s + b) for a, b in doer_spans(article.text[s:e], action, whom)]
     if spans and not any(a < end and start < b for a, b in spans):
         return article.text[spans[0][0]:spans[0][1]]
     return None
 
 
-def doer_spans(sentence: str, action: str) -> list[tuple[int, int]]:
+def asks_whom(question: str) -> bool:
+    """Whether "Who …?" asks whom it was done to: "Who has been charged in the attack?"."""
+    doc = parse(question)
+    return len(doc) > 0 and doc[0].lower_ == "who" and doc[0].dep_ == "nsubjpass"
+
+
+def doer_spans(sentence: str, action: str, whom: str = "") -> list[tuple[int, int]]:
     """Where the sentence names the subject of the verb ("The Germans won", "won by Germany"): a name or a
-    noun ("Lavau's family began searching"), not "who" or "he", whose referent is elsewhere."""
+    noun ("Lavau's family began searching"), not "who" or "he", whose referent is elsewhere. whom: a question
+    that asks whom it was done to (asks_whom), answered by that instead ("63 people" in "Police have charged
+    63 people", "Smith was charged", "awarded to Gurnah"; not "the Nobel Prize" the question names)."""
     doers = []
+    named = set(content_words(whom))
     for verb in parse(sentence):
-        if verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX"):
+        if verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX") and whom:
+            doers += [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj", "dative")
+                      and c.lower_ not in named]
+            doers += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+                      for g in c.children if g.dep_ == "pobj" and g.lower_ not in named]
+        elif verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX"):
             doers += [c for c in verb.children if c.dep_ == "nsubj"]
             doers += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]  # "won by X"
             if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and any(c.lower_ == "to" for c in verb.children)):
@@ -321,8 +336,9 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
     if not action:
         return True
     # "Who toured the town with Bush?" is not answered by "Watch Bush tour the damage": Bush is the question's.
+    whom = question if asks_whom(question) else ""
     if any(not only_the_asked(article.text[start + a:start + b], question)
-           for a, b in doer_spans(article.text[start:end], action)):
+           for a, b in doer_spans(article.text[start:end], action, whom)):
         return True
     asked = [name for name, _ in entities(question)]
     return any(label in ANSWER_TYPES["who"] and not any(same_name(name, a) for a in asked)
@@ -345,7 +361,8 @@ def asked_doer(question: str, article: Article, start: int, end: int) -> str | N
     if not action:
         return None
     s, e = sentence_around(article, start, end)
-    doers = [article.text[s + a:s + b] for a, b in doer_spans(article.text[s:e], action) if s + a < end and start < s + b]
+    whom = question if asks_whom(question) else ""
+    doers = [article.text[s + a:s + b] for a, b in doer_spans(article.text[s:e], action, whom) if s + a < end and start < s + b]
     names = [name for name, label in entities(article.text[start:end]) if label in NAME_LABELS]
     if not all(only_the_asked(d, question) for d in doers + names):
         return None

@@ -272,6 +272,21 @@ def test_who_found_him_is_the_son_of_his_family_name_not_the_man_found(tmp_path,
     assert_well_cited(answer)
 
 
+@pytest.mark.parametrize("question,done_to,doer", [("Who has been charged in the school fire?", "two teenagers", "Police"),
+                                                    ("Who was identified as Austin Keller?", "the driver", "Authorities")])
+def test_who_it_was_done_to_is_not_answered_with_who_did_it(tmp_path, real_embedder, model, question, done_to, doer):
+    files = {"fire.txt": "Teens charged over school fire\n\nPolice in Lakeland have charged two teenagers with arson in "
+                         "the fire that destroyed the Westside High School gym, a police spokesman said Monday. The fire "
+                         "started late Saturday and burned for six hours before firefighters put it out. No one was "
+                         "hurt. The school's principal, Maria Ortiz, said classes would resume on Wednesday.\n",
+             "crash.txt": "Authorities named the driver\n\nAuthorities identified the driver as Austin Keller, a senior "
+                          "at Stetson University studying computer science. The crash happened on Interstate 4 early "
+                          "Sunday.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask(question)
+    assert not answer.answer.startswith(doer), answer.answer
+    assert answer.refused or answer.answer.startswith(done_to), answer.answer
+
+
 def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_sentence(answerer):
     # the model's reply copies its prompt's example; the sentence it is sure of neither says "say" nor denies it
     answer = answerer.ask("Did Putin say he will visit China?")

@@ -224,6 +224,24 @@ def test_who_did_it_is_not_whom_it_was_done_to_nor_passed_over_for_sharing_a_fam
     assert problems(Claim("Peter Morrow", 1), question, son, art) == ["repeats the question"]
 
 
+def test_who_it_was_done_to_is_answered_by_whom_the_sentence_does_it_to_not_by_who_does_it():
+    art = article("Police in India have charged 63 people with murder in the beating death of a company boss.",
+                  title="Charges")
+    question = "Who has been charged in the beating death?"
+    assert problems(Claim("Police", 1), question, passage_of(art, art.text), art) == [
+        "it was done to 63 people, not Police"]
+    assert problems(Claim("63 people", 1), question, passage_of(art, art.text), art) == []
+    named = article("Authorities identified the driver as Austin Wuennenberg, a senior at Stetson University.")
+    assert problems(Claim("the driver", 1), "Who was identified as Austin Wuennenberg?",
+                    passage_of(named, named.text), named) == []
+    # Whom a prize was awarded to, not the prize the question names.
+    prize = article("The Nobel Prize in Literature for 2021 is awarded to the novelist Abdulrazak Gurnah.", title="Nobel")
+    assert problems(Claim("Abdulrazak Gurnah", 1), "Who was awarded the 2021 Nobel Prize in Literature?",
+                    passage_of(prize, prize.text), prize) == []
+    # "Who charged …?" still asks who did it.
+    assert problems(Claim("Police", 1), "Who charged 63 people?", passage_of(art, art.text), art) == []
+
+
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():
     art = article("“China and the United States should be partners rather than rivals,” Xi told Blinken.")
     question = "Did Xi Jinping say the US and China should be rivals?"
