@@ -192,7 +192,8 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
         found.append("names no fact, only a passage")
     elif claim.polarity is None and not picks_one(words, question) and (
             set(content_words(words)) <= set(content_words(question))
-            or (names_the_asked(words, question) and not describes_the_asked(words, question))):
+            or (names_the_asked(words, question) and not describes_the_asked(words, question))
+            or names_only_the_asked(words, question)):
         found.append("repeats the question")
     if found:
         return found
@@ -241,9 +242,6 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     doer = other_doer(question, article, start, end)
     if doer:
         return [f"it was done to {doer}, not {words}" if asks_whom(question) else f"{doer} did it, not {words}"]
-    doer = asked_doer(question, article, start, end)
-    if doer:
-        return [f"{doer} is whom the question names, not who did it"]
     patient = done_to_the_asked(question, article, start, end)
     if patient:
         return [f"the sentence says it was done to {patient}, not who did it"]
@@ -352,21 +350,6 @@ def only_the_asked(doer: str, question: str) -> bool:
     rare = {w for w in content_words(re.split(r"['’]s\s", doer)[-1]) if len(w) > 1 and word_weight(w) > 3}  # not "K."
     return bool(rare) and any(rare <= set(content_words(name)) and not namesakes(doer, name)
                               for name, label in entities(question) if label in NAME_LABELS)
-
-
-def asked_doer(question: str, article: Article, start: int, end: int) -> str | None:
-    """For "Who toured …?": whom the words at article.text[start:end] name, when they name only those the question
-    names, as the doer or at all ("Bush tour the damage" to "Who toured the town with Bush?")."""
-    action = asked_action(question)
-    if not action:
-        return None
-    s, e = sentence_around(article, start, end)
-    whom = question if asks_whom(question) else ""
-    doers = [article.text[s + a:s + b] for a, b in doer_spans(article.text[s:e], action, whom) if s + a < end and start < s + b]
-    names = [name for name, label in entities(article.text[start:end]) if label in NAME_LABELS]
-    if not all(only_the_asked(d, question) for d in doers + names):
-        return None
-    return (doers + names)[0] if doers + names else None
 
 
 def done_to_the_asked(question: str, article: Article, start: int, end: int) -> str | None:
@@ -541,6 +524,19 @@ def names_the_asked(words: str, question: str) -> bool:
     return (any(same_name(words, name) and not namesakes(words, name) for name, label in asked if label in NAME_LABELS)
             or (not any(label in AMOUNT_LABELS for _, label in entities(words))  # not "December 20" for "Montazeri"
                 and any(same_place(words, name) for name, label in asked if label in ("GPE", "NORP"))))
+
+
+def names_only_the_asked(words: str, question: str) -> bool:
+    """For "Who …?" (not "Who is X?"): whether the words name no one but those the question names, however
+    titled ("Secretary of State Antony Blinken" to "Who did Blinken meet in Beijing?")."""
+    if not asks_who(question) or asked_name(question):
+        return False
+    asked = [name for name, label in entities(question) if label in NAME_LABELS]
+    names = [name for name, label in entities(words) if label in ANSWER_TYPES["who"]
+             and any(word_weight(w) > 3 for w in content_words(name))]  # not "State" of "Secretary of State"
+    if any(re.search(rf"{re.escape(name)}['’]s\s+\w", words) for name in names):
+        return False  # "Lavau's family" names the family
+    return bool(names) and all(any(same_name(name, a) and not namesakes(name, a) for a in asked) for name in names)
 
 
 def context_problems(question: str, passage: Passage, article: Article, at: int) -> list[str]:

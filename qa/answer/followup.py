@@ -54,19 +54,20 @@ def standalone(question: str, history: list[tuple[str, str]]) -> str:
     """The question rewritten to stand alone when it leans on the conversation; unchanged otherwise."""
     if not history or not leans_on_history(question):
         return question
-    if PERSON_PRONOUN_RE.search(question):
+    rewritten = question
+    if PERSON_PRONOUN_RE.search(rewritten):
         name = referent(PEOPLE, history)
         if name:
-            return replace_first(PERSON_PRONOUN_RE, question, name)
-    match = OTHER_PRONOUN_RE.search(question)
+            rewritten = replace_first(PERSON_PRONOUN_RE, rewritten, name)
+    match = OTHER_PRONOUN_RE.search(rewritten)  # both: "Who did he meet there?" -> "Who did Blinken meet in Shanghai?"
     if match:
         word = match.group(1).lower()
         # "they" after "Who did Blinken meet in Shanghai?" is people, not Shanghai: Blinken and whom he met.
         name = people(history) if word in ("they", "them", "their") else None
         name = name or referent(PLACES if word == "there" else THINGS, history)
         if name:
-            return replace_first(OTHER_PRONOUN_RE, question, name)
-    return f"{history[-1][0]} {question}"
+            rewritten = replace_first(OTHER_PRONOUN_RE, rewritten, name)
+    return rewritten if rewritten != question else f"{history[-1][0]} {question}"
 
 
 def people(history: list[tuple[str, str]]) -> str | None:

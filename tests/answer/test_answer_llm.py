@@ -116,6 +116,17 @@ def test_a_person_met_somewhere_else_is_not_the_answer(answerer):
     assert "Xi Jinping" not in answer.answer and not answer.answer.startswith("Wang Yi"), answer.answer
 
 
+def test_who_blinken_met_is_not_blinken_and_a_follow_up_there_is_the_place_answered(answerer):
+    answer = answerer.ask("Who did Blinken meet in Beijing on Friday?")
+    assert not answer.answer.startswith("Secretary of State Antony Blinken"), answer.answer  # what the model copies
+    assert answer.refused or "Xi Jinping" in answer.answer or "Wang Yi" in answer.answer, answer.answer
+    first = answerer.ask("Where did Blinken go before Beijing?")
+    assert first.answer.startswith("Shanghai"), first.answer
+    follow = answerer.ask("Who did he meet there?", history=[("Where did Blinken go before Beijing?", first.answer)])
+    assert follow.standalone_question == "Who did Blinken meet in Shanghai?"
+    assert "Xi Jinping" not in follow.answer and (follow.refused or "Chen Jining" in follow.answer), follow.answer
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

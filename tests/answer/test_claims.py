@@ -196,7 +196,7 @@ def test_who_did_it_is_not_answered_by_only_the_one_the_question_names():
     question = "Who toured Millbrook with Dalton?"
     watch = passage_of(art, "Watch Dalton tour the damage »")
     assert problems(Claim("Dalton tour the damage", 1), question, watch, art) == [
-        "Dalton is whom the question names, not who did it"]
+        "repeats the question"]
     touring = passage_of(art, "The president said that after touring the area and visiting Millbrook with Governor "
                               "Arnold Reyes.")
     assert problems(Claim("visiting Millbrook with Governor Arnold Reyes", 1), question, touring, art) == []
@@ -240,6 +240,20 @@ def test_who_it_was_done_to_is_answered_by_whom_the_sentence_does_it_to_not_by_w
                     passage_of(prize, prize.text), prize) == []
     # "Who charged …?" still asks who did it.
     assert problems(Claim("Police", 1), "Who charged 63 people?", passage_of(art, art.text), art) == []
+
+
+def test_who_is_not_answered_by_the_person_the_question_names_however_titled():
+    art = article("U.S. Secretary of State Antony Blinken met with Chinese President Xi Jinping in Beijing on Friday.")
+    question = "Who did Blinken meet in Beijing on Friday?"
+    assert problems(Claim("Secretary of State Antony Blinken", 1), question, passage_of(art, art.text), art) == [
+        "repeats the question"]
+    assert problems(Claim("Chinese President Xi Jinping", 1), question, passage_of(art, art.text), art) == []
+    # To "Who is X?" a title is the answer; "Lavau's family" names the family.
+    assert problems(Claim("Secretary of State Antony Blinken", 1), "Who is Antony Blinken?",
+                    passage_of(art, art.text), art) == []
+    family = article("Lavau's family began searching for him when he failed to return home.", title="Lavau found")
+    assert problems(Claim("Lavau's family", 1), "Who searched for Lavau when he went missing?",
+                    passage_of(family, family.text), family) == []
 
 
 def test_a_yes_no_answer_carries_the_deciding_fact_and_a_denial_is_a_no():

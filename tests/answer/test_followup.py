@@ -22,6 +22,9 @@ from qa.answer.followup import standalone
     ("How long did they meet?", [("Where did Wang Yi welcome Blinken?", "“Welcoming Blinken to the Diaoyutai state "
                                   "guesthouse, Wang offered a cautious assessment.” [1]")],
      "How long did Wang Yi and Blinken meet?"),
+    ("Who did he meet there?", [("Where did Blinken go before Beijing?", "Shanghai — “Before touching down in "
+                                 "Beijing, Blinken made a stop in Shanghai.” [1]")],
+     "Who did Blinken meet in Shanghai?"),  # both pronouns
 ])
 def test_pronouns_take_their_referent_from_the_conversation(question, history, expected):
     assert standalone(question, history) == expected
