@@ -344,12 +344,13 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
                for name, label, at in ((e.text, e.label_, e.start_char) for e in parse(article.text[start:end]).ents))
 
 
-def only_the_asked(doer: str, question: str) -> bool:
-    """Whether a doer the sentence names is only a name the question gives: "Bush" or "President Bush" to
-    "Who toured the town with Bush?"; not "Lavau's family", nor "Sean Lavau" to "Who found David Lavau?"."""
-    rare = {w for w in content_words(re.split(r"['’]s\s", doer)[-1]) if len(w) > 1 and word_weight(w) > 3}  # not "K."
-    return bool(rare) and any(rare <= set(content_words(name)) and not namesakes(doer, name)
-                              for name, label in entities(question) if label in NAME_LABELS)
+def only_the_asked(name: str, question: str) -> bool:
+    """Whether a name (a doer) is one the question gives: "Bush" or "President Bush" to "Who toured the town with
+    Bush?", "Antony Blinken" to "Who did Blinken meet?"; not "Lavau's family", nor "Sean Lavau" to "Who found
+    David Lavau?"."""
+    own = re.split(r"['’]s\s", name)[-1]  # "Lavau's family" names the family
+    return any(same_name(own, asked) and not namesakes(own, asked)
+               for asked, label in entities(question) if label in NAME_LABELS)
 
 
 def done_to_the_asked(question: str, article: Article, start: int, end: int) -> str | None:
@@ -531,12 +532,11 @@ def names_only_the_asked(words: str, question: str) -> bool:
     titled ("Secretary of State Antony Blinken" to "Who did Blinken meet in Beijing?")."""
     if not asks_who(question) or asked_name(question):
         return False
-    asked = [name for name, label in entities(question) if label in NAME_LABELS]
     names = [name for name, label in entities(words) if label in ANSWER_TYPES["who"]
              and any(word_weight(w) > 3 for w in content_words(name))]  # not "State" of "Secretary of State"
     if any(re.search(rf"{re.escape(name)}['’]s\s+\w", words) for name in names):
         return False  # "Lavau's family" names the family
-    return bool(names) and all(any(same_name(name, a) and not namesakes(name, a) for a in asked) for name in names)
+    return bool(names) and all(only_the_asked(name, question) for name in names)
 
 
 def context_problems(question: str, passage: Passage, article: Article, at: int) -> list[str]:
