@@ -298,6 +298,16 @@ def test_who_it_was_done_to_is_not_answered_with_who_did_it(tmp_path, real_embed
     assert answer.refused or answer.answer.startswith(done_to), answer.answer
 
 
+def test_a_sentence_with_a_title_after_a_hyphen_is_quoted_whole(tmp_path, real_embedder, model):
+    files = {"plot.txt": "Man pleads guilty in plot\n\nAn Ohio man has pleaded guilty to plotting to kill a senator, the "
+                         "Justice Department announced Thursday. Officials said Carl Dobbs threatened to kill then-Sen. "
+                         "Maria Lane on October 23, 2008, shortly before the election. Dobbs faces 10 years in prison.\n"}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("When did Dobbs threaten to kill Lane?")
+    assert "October 23, 2008" in answer.answer, answer.answer
+    assert "Officials said Carl Dobbs threatened to kill then-Sen. Maria Lane on October 23, 2008" in answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_yes_no_question_whose_reply_cannot_be_checked_gets_the_closest_sentence(answerer):
     # the model's reply copies its prompt's example; the sentence it is sure of neither says "say" nor denies it
     answer = answerer.ask("Did Putin say he will visit China?")

@@ -25,6 +25,10 @@ def test_sentences_respect_abbreviations():
     sentences = [text[s:e] for s, e in split_sentences(text)]
     assert sentences == ["The U.S. Secretary met Mr. Wang in China-U. S. talks.", "He left.",
                          "“Good,” he said!", "Then 3 more."]
+    # An abbreviated title after a hyphen: "then-Sen. Obama", "Minneapolis-St. Paul".
+    text = "He threatened then-Sen. Obama on October 23. They met at the Minneapolis-St. Paul airport. It rained."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "He threatened then-Sen. Obama on October 23.", "They met at the Minneapolis-St. Paul airport.", "It rained."]
 
 
 def test_chunks_point_at_exact_text_and_respect_the_budget(seed_articles):
