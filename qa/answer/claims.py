@@ -255,8 +255,7 @@ def other_doer(question: str, article: Article, start: int, end: int) -> str | N
     if not action:
         return None
     s, e = sentence_around(article, start, end)
-    whom = question if asks_whom(question) else ""
-    spans = [(s + a, s + b) for a, b in doer_spans(article.text[s:e], action, whom)]
+    spans = [(s + a, s + b) for a, b in doer_spans(article.text[s:e], action, question)]
     if spans and not any(a < end and start < b for a, b in spans):
         return article.text[spans[0][0]:spans[0][1]]
     return None
@@ -268,20 +267,23 @@ def asks_whom(question: str) -> bool:
     return len(doc) > 0 and doc[0].lower_ == "who" and doc[0].dep_ == "nsubjpass"
 
 
-def doer_spans(sentence: str, action: str, whom: str = "") -> list[tuple[int, int]]:
+def doer_spans(sentence: str, action: str, question: str = "") -> list[tuple[int, int]]:
     """Where the sentence names the subject of the verb ("The Germans won", "won by Germany"): a name or a
-    noun ("Lavau's family began searching"), not "who" or "he", whose referent is elsewhere. whom: a question
-    that asks whom it was done to (asks_whom), answered by that instead ("63 people" in "Police have charged
-    63 people", "Smith was charged", "awarded to Gurnah"; not "the Nobel Prize" the question names)."""
+    noun ("Lavau's family began searching"), not "who" or "he", whose referent is elsewhere. To a question
+    that asks whom it was done to (asks_whom), whom the sentence does it to instead ("63 people" in "Police
+    have charged 63 people", "Smith was charged", "awarded to Gurnah"; not "the Nobel Prize" it names)."""
     doers = []
-    named = set(content_words(whom))
+    whom = asks_whom(question) if question else False
+    named = set(content_words(question)) if whom else set()
     for verb in parse(sentence):
-        if verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX") and whom:
+        if verb.lemma_.lower() != action or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        if whom:
             doers += [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj", "dative")
                       and c.lower_ not in named]
             doers += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
                       for g in c.children if g.dep_ == "pobj" and g.lower_ not in named]
-        elif verb.lemma_.lower() == action and verb.pos_ in ("VERB", "AUX"):
+        else:
             doers += [c for c in verb.children if c.dep_ == "nsubj"]
             doers += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]  # "won by X"
             if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and any(c.lower_ == "to" for c in verb.children)):
@@ -334,9 +336,8 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
     if not action:
         return True
     # "Who toured the town with Bush?" is not answered by "Watch Bush tour the damage": Bush is the question's.
-    whom = question if asks_whom(question) else ""
     if any(not only_the_asked(article.text[start + a:start + b], question)
-           for a, b in doer_spans(article.text[start:end], action, whom)):
+           for a, b in doer_spans(article.text[start:end], action, question)):
         return True
     asked = [name for name, _ in entities(question)]
     return any(label in ANSWER_TYPES["who"] and not any(same_name(name, a) for a in asked)
@@ -357,16 +358,17 @@ def done_to_the_asked(question: str, article: Article, start: int, end: int) -> 
     """For "Who found David Lavau?": the one the question names, when the words at article.text[start:end] hold
     them as whom the verb was done to, with no one said to do it ("David J. Lavau … was found in a ravine")."""
     action = asked_action(question)
-    if not action or parse(question)[0].dep_ != "nsubj":  # not "Who was found dead …?", whose answer that is
+    if not action or asks_whom(question):  # not "Who was found dead …?", whose answer that is
         return None
     s, e = sentence_around(article, start, end)
     for verb in parse(article.text[s:e]):
         if verb.lemma_.lower() != action or any(c.dep_ == "agent" for c in verb.children):
             continue
         for patient in (c for c in verb.children if c.dep_ == "nsubjpass" and start <= s + c.idx < end):
-            name = " ".join(t.text for t in patient.children if t.dep_ == "compound" and t.i < patient.i) + " " + patient.text
-            if only_the_asked(name.strip(), question):
-                return name.strip()
+            name = " ".join([t.text for t in patient.children if t.dep_ == "compound" and t.i < patient.i]
+                            + [patient.text])  # "David J. Lavau"
+            if only_the_asked(name, question):
+                return name
     return None
 
 

@@ -17,8 +17,8 @@ NEXT_START_RE = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
 def is_abbreviation(text: str, dot: int) -> bool:
     """Whether the '.' at index dot ends an abbreviation (U.S., Mr., e.g.) rather than a sentence."""
     word = text[max(0, text.rfind(" ", 0, dot) + 1):dot].lstrip("(\"'“‘").lower()
-    last = word.rsplit("-", 1)[-1]  # "then-Sen.", "Minneapolis-St."
-    return word in ABBREVIATIONS or last in ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", last))
+    last = word.rsplit("-", 1)[-1]  # "then-Sen.", "Minneapolis-St." (no abbreviation holds a hyphen)
+    return last in ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", last))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
