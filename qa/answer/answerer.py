@@ -28,7 +28,7 @@ from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, decided_polarity, first_problems,
                      is_yes_no, names_a_doer, parse_draft, pointed, quoted_whole, referent_start, sharpened,
                      statement, states_something, trimmed)
-from .conflicts import copies, copy_passages, disagreement_note, most_precise, other_values
+from .conflicts import copies, copy_passages, disagreement_note, disputed, most_precise, other_values
 from .followup import standalone
 from .models import Pick
 from .passages import Sentence, as_passage, leans_on_before, rank_sentences
@@ -335,11 +335,20 @@ class Answerer:
             if checked and quoted_whole(checked[0]) and not states_something(checked[0].sentence):
                 steps.append(f"Sentence [{offset + checked[0].passage}] is a heading or a label: not quoted as an answer.")
                 checked = []
+            if not checked and decisions and not offset:
+                # Nothing holds, but a sentence the reader weighed has a copy in another article that gives
+                # another value of the asked kind: told as the sources' disagreement, in the reader's order.
+                by_odds = sorted(range(1, len(shown) + 1), key=lambda n: -decisions[-1].probabilities[n])
+                checked = next(([c] for n in by_odds if (c := disputed(query, n, candidates, articles))), [])
+                if checked:
+                    steps.append(f"Sentence [{checked[0].passage}] says “{checked[0].words}” where another article's "
+                                 f"copy of it says otherwise: told as a disagreement, not as the answer.")
             if checked:
                 checked[0].passage += offset  # numbered among all candidates from here on
                 held = checked[0]
-                steps.append(f"Checked: “{held.words}” is in sentence [{held.passage}], which nothing rules out."
-                             if held.words else f"Answered with sentence [{held.passage}] quoted whole, which nothing rules out.")
+                if not held.unconfirmed:
+                    steps.append(f"Checked: “{held.words}” is in sentence [{held.passage}], which nothing rules out."
+                                 if held.words else f"Answered with sentence [{held.passage}] quoted whole, which nothing rules out.")
                 return held, sure
         return None, sure
 
@@ -379,9 +388,12 @@ class Answerer:
                 articles: dict[str, Article]) -> Answer:
         """The answer text from a checked claim, with any disagreeing sources named and cited."""
         floor = max(passages[0].score - self.settings.conflict_margin, self.settings.min_relevance)
-        checked = most_precise(sharpened(checked, query, passages, articles), query, passages, articles,
-                               self.settings.min_relevance)
+        if not checked.unconfirmed:
+            checked = most_precise(sharpened(checked, query, passages, articles), query, passages, articles,
+                                   self.settings.min_relevance)
         others = other_values(checked, query, passages, articles, floor)
+        if checked.unconfirmed and not others:
+            return self.refusal(question, query, passages[:self.settings.max_passages], articles, UNCHECKED)
         order = [checked.passage] + [o.passage for o in others]
         number_of = {p: n for n, p in enumerate(order, start=1)}
         text = statement(checked, 1)
@@ -389,7 +401,9 @@ class Answerer:
             # A yes/no question its sentence neither states nor denies: the sentence, marked as only the closest.
             text = f"{UNDECIDED_LEAD} “{trimmed(checked.sentence, checked.words).rstrip()}” [1]"
         note = disagreement_note(checked, others, passages, number_of)
-        if note:
+        if checked.unconfirmed:
+            text = note  # no value is told as the answer, only what each source says
+        elif note:
             text = f"{text} {note}"
         cited = [citation(number_of[p], passages[p - 1]) for p in order]
         for c in cited:  # the cited sentence is the one that holds the words

@@ -113,6 +113,7 @@ class Checked:
     sentence: str
     window_start: int = -1  # where the cited excerpt must begin to hold the words (a full name named earlier)
     shown: str = ""  # the words to show, where the reply wrote them otherwise than the article (a date)
+    unconfirmed: bool = False  # not checked as the answer: only one source's value where sources disagree
 
 
 def parse_draft(draft: str, question: str) -> list[Claim]:
@@ -212,10 +213,10 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
     return found
 
 
-def word_problems(question: str, article: Article, start: int, end: int) -> list[str]:
+def word_problems(question: str, article: Article, start: int, end: int, tied: bool = True) -> list[str]:
     """Why the words at article.text[start:end], in a sentence that may answer the question, are not its
     answer: the date a page is dated, a date where no time is asked, not the kind of thing asked for, not
-    the one who did it."""
+    the one who did it. With tied=False the sentence need not tie the words to the asked verb (does_it)."""
     words = article.text[start:end]
     s, _ = sentence_around(article, start, end)
     if start < s + dateline_end(article.text[s:end + 200]):
@@ -245,7 +246,7 @@ def word_problems(question: str, article: Article, start: int, end: int) -> list
     patient = done_to_the_asked(question, article, start, end)
     if patient:
         return [f"the sentence says it was done to {patient}, not who did it"]
-    return [] if does_it(question, article, start, end) else [f"the sentence does not say {words} did it"]
+    return [] if not tied or does_it(question, article, start, end) else [f"the sentence does not say {words} did it"]
 
 
 def other_doer(question: str, article: Article, start: int, end: int) -> str | None:
@@ -1077,6 +1078,8 @@ def whole_entity(text: str, sentence_start: int, sentence_end: int, start: int, 
     doc = parse(text[sentence_start:sentence_end])
     for ent in doc.ents:
         a, b = sentence_start + ent.start_char, sentence_start + ent.end_char
+        if ent.text.count("(") > ent.text.count(")"):  # the tagger's "Egan Bernal (UAE Team Emirates": the name
+            b = a + len(ent.text[:ent.text.index("(")].rstrip())
         if ent.label_ in WHOLE_LABELS and a <= start and end <= b and (a, b) != (start, end) and b - a <= 80:
             return a, b
     return start, end

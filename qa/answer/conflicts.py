@@ -17,7 +17,8 @@ from ..ingest.clean import host_of
 from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, word_weight
 from ..text.sentences import split_sentences
-from .claims import Checked, action_tokens, context_problems, main_verb, referent_start, whole_entity, words_in
+from .claims import (Checked, action_tokens, context_problems, main_verb, referent_start, whole_entity, word_problems,
+                     words_in)
 from ..text.terms import search_terms, stop_words
 from .passages import answer_type, stem_share
 
@@ -125,6 +126,8 @@ def aligned_value(value: str, sentence: str, other: str) -> str | None:
 def value_text(text: str) -> str | None:
     """A value cut out of running text, without the punctuation around it (but "U.S." keeps its dot)."""
     text = text.strip(",;:!?\"“”'() ")
+    if text.count("(") > text.count(")"):  # "Pieter Vos (Belgium)," keeps the bracket it opens
+        text += ")"
     if text.endswith(".") and "." not in text[:-1]:
         text = text[:-1]
     return text or None
@@ -293,6 +296,67 @@ def said_of_the_one_before(text: str, passage: Passage, question: str) -> int:
             or not action_tokens(doc, verb):
         return passage.focus_start
     return referent_start(text, passage.focus_start, passage.focus_end)
+
+
+def differing_span(sentence: str, other: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Where two copies of one statement differ, when they differ in one place only: the character spans
+    in each ("Germany" and "France" in "… captured its second World Cup title …"); None otherwise."""
+    matcher = statement_match(sentence, other)
+    if matcher is None:
+        return None
+    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if len(changes) != 1 or changes[0][0] != "replace":
+        return None
+    _, i1, i2, j1, j2 = changes[0]
+
+    def span(text: str, first: int, last: int) -> tuple[int, int]:
+        words = list(re.finditer(r"\S+", text))
+        start, end = words[first].start(), words[last - 1].end()
+        while end > start and (text[end - 1] in ",;:!?\"“”'" or  # "March 3, 2017," ends at its year
+                               text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end)):
+            end -= 1
+        return start, end
+
+    return span(sentence, i1, i2), span(other, j1, j2)
+
+
+def stated_there(question: str, passage: Passage, article: Article, start: int, end: int) -> str | None:
+    """The value at article.text[start:end] (widened to its whole name or date), when it is of the kind the
+    question asks for and nothing rules its sentence out as an answer but the asked verb's wording."""
+    s, e = passage.focus_start, passage.focus_end
+    start, end = whole_entity(article.text, s, e, start, end)
+    value = value_text(article.text[start:end])
+    if not value or not looks_like_a_value(value) or set(content_words(value)) <= set(content_words(question)):
+        return None
+    kinds = answer_type(question)
+    if not any(label in kinds and (words_in(value, text) or words_in(text, value)) for text, label in entities(article.text[s:e])):
+        return None
+    if context_problems(question, passage, article, s) or word_problems(question, article, start, end, tied=False):
+        return None
+    return value
+
+
+def disputed(question: str, picked: int, passages: list[Passage], articles: dict[str, Article]) -> Checked | None:
+    """For a picked sentence whose answer no check confirmed: its value, marked unconfirmed, when a copy of
+    its statement in another article differs from it in that one value, of the kind the question asks for
+    ("Germany" / "France" captured the 2018 World Cup), to be told only as a disagreement (other_values
+    finds the copies' values). None when there is no such copy."""
+    first = passages[picked - 1]
+    article = articles[first.doc_id]
+    sentence = article.text[first.focus_start:first.focus_end]
+    for passage in passages:
+        if passage.doc_id == first.doc_id:
+            continue
+        other_article = articles[passage.doc_id]
+        spans = differing_span(sentence, other_article.text[passage.focus_start:passage.focus_end])
+        if spans is None:
+            continue
+        (a, b), (c, d) = spans
+        mine = stated_there(question, first, article, first.focus_start + a, first.focus_start + b)
+        theirs = stated_there(question, passage, other_article, passage.focus_start + c, passage.focus_start + d)
+        if mine and theirs and not same_value(mine, theirs):
+            return Checked(mine, picked, None, first.focus_start, first.focus_end, sentence, unconfirmed=True)
+    return None
 
 
 def describe(passage: Passage) -> str:

@@ -1,5 +1,6 @@
 """The answer pipeline with a scripted reader: citations, checks, refusals, extracts, follow-ups, hostile text."""
 
+import json
 import re
 
 import pytest
@@ -379,3 +380,41 @@ def test_the_steps_of_a_weak_retrieval_say_the_reader_was_not_asked(retriever):
     answer = answerer.ask("What is the population of Shanghai?")
     assert answer.refused and model.prompts == []
     assert answer.steps[-1].startswith("The best sentence scores ") and "refused without asking the reader" in answer.steps[-1]
+
+
+def skyward_racer(folder, fake_embedder, later: str = "April 14, 2019") -> Retriever:
+    """Two outlets' copies of one release report, the second with the date `later`, and a dated fan page."""
+    report = "Nintendo has revealed that Skyward Racer will release on April 4, 2018, alongside the new handheld."
+    rows = [("games-daily.example", report), ("pixel-news.example", report.replace("April 4, 2018", later)),
+            ("fan-site.example", "Sep 13, 2022 ... ... the sequel to Skyward Racer has been revealed! ...")]
+    (folder / "articles").mkdir()
+    (folder / "articles" / "wire.jsonl").write_text("\n".join(
+        json.dumps({"id": f"r{i}", "title": "Skyward Racer", "url": f"https://{host}/{i}", "text": text})
+        for i, (host, text) in enumerate(rows)))
+    build_index(folder / "articles", folder / "index", model=fake_embedder, log=lambda m: None)
+    return Retriever.load(folder / "index", embedder=fake_embedder)
+
+
+def test_a_pick_that_fails_its_checks_is_told_as_a_disagreement_where_a_copy_gives_another_value(tmp_path, fake_embedder):
+    question = "When did Skyward Racer come out?"
+    retriever = skyward_racer(tmp_path, fake_embedder)
+    events = list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question))
+    fan, first = passage_holding(retriever, events, "Sep 13"), passage_holding(retriever, events, "April 4, 2018")
+    odds = [0.0] * 5
+    odds[fan], odds[first] = 0.5, 0.3  # the dated page first, then the report
+    odds[passage_holding(retriever, events, "April 14, 2019")] = 0.2
+    model = ScriptedModel(f"[{fan}] Sep 13, 2022", f"[{fan}] Sep 13, 2022", probabilities=odds)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.kind == "answer" and not answer.refused
+    assert answer.answer.startswith("The sources disagree: April 4, 2018 [1] (games-daily.example); "
+                                    "April 14, 2019 [2] (pixel-news.example)"), answer.answer
+    assert "Sep 13" not in answer.answer
+    cited = {c.n: c for c in answer.citations}
+    assert "April 4, 2018" in cited[1].text and "April 14, 2019" in cited[2].text
+    assert cited[1].doc_id != cited[2].doc_id
+    # Copies that agree give nothing to tell: the reply that failed is refused
+    (tmp_path / "same").mkdir()
+    retriever = skyward_racer(tmp_path / "same", fake_embedder, later="April 4, 2018")
+    model = ScriptedModel("[1] Sep 13, 2022", "[1] Sep 13, 2022", probabilities=[0.0, 0.5, 0.3, 0.2, 0.0])
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.refused and answer.answer == UNCHECKED

@@ -534,6 +534,22 @@ def test_a_copy_of_a_story_with_another_value_is_named_beside_it(tmp_path, real_
     assert_well_cited(answer)
 
 
+def test_a_date_no_check_confirms_is_told_as_the_sources_disagreement(tmp_path, real_embedder, model):
+    """The model answers from a fan page's own date; the two outlets' copies of the release report give two dates,
+    which are told as a disagreement, neither as the answer."""
+    report = "Nintendo has revealed that Skyward Racer will release on April 4, 2018, alongside the new handheld."
+    rows = [{"id": "c", "title": "Skyward Racer", "url": "https://games-daily.example/1", "text": report},
+            {"id": "d", "title": "Skyward Racer", "url": "https://pixel-news.example/2",
+             "text": report.replace("April 4, 2018", "April 14, 2019")},
+            {"id": "e", "title": "Skyward Racer news", "url": "https://fan-site.example/3",
+             "text": "Sep 13, 2022 ... ... the sequel to Skyward Racer has been revealed! ..."}]
+    files = {"wire.jsonl": "\n".join(json.dumps(r) for r in rows)}
+    answer = answerer_over(tmp_path, files, real_embedder, model).ask("When did Skyward Racer come out?")
+    assert answer.answer.startswith("The sources disagree: "), answer.answer
+    assert "April 4, 2018" in answer.answer and "April 14, 2019" in answer.answer and "2022" not in answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_year_given_only_as_since_is_not_the_year_asked_about(tmp_path, real_embedder, model):
     files = {"prize.txt": "Design fair\n\nQuuxsoft won the design prize at the Lisbon fair on Saturday, its first "
                           "prize at the fair since 2018.\n"}

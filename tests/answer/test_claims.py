@@ -920,3 +920,16 @@ def test_how_many_is_not_answered_by_the_whole_a_part_is_counted_from():
     assert checked.words == "Only two"  # the part, as the sentence counts it
     devotees = art.text[art.text.index("She"):]
     assert problems(Claim("2,500", 1), "How many devotees posted photos?", passage_of(art, devotees), art) == []
+
+
+def test_words_are_widened_to_their_whole_name_but_not_into_an_open_bracket():
+    from qa.answer.claims import whole_entity
+
+    # The tagger reads "Tadej Pogačar (UAE Team Emirates" as one name here
+    text = "Slovenia's Tadej Pogačar (UAE Team Emirates) took home the yellow jersey as the overall winner."
+    at = text.index("Tadej")
+    a, b = whole_entity(text, 0, len(text), at, at + len("Tadej"))
+    assert text[a:b] == "Tadej Pogačar"
+    text = "The race ended on July 18, 2021."
+    a, b = whole_entity(text, 0, len(text), text.index("2021"), len(text) - 1)
+    assert text[a:b] == "July 18, 2021"

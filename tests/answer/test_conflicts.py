@@ -197,3 +197,52 @@ def test_a_date_written_with_of_is_the_same_date_and_a_copy_with_another_year_di
     checked = check([Claim("June of 2020", 1)], question, passages, articles)[0]
     assert [(o.words, o.passage) for o in other_values(checked, question, passages, articles, min_score=0)] == \
         [("June 2010", 2)]
+
+
+RELEASED = "Nintendo has revealed that Skyward Racer will release on April 4, 2018, alongside the new handheld."
+RELEASED_LATER = RELEASED.replace("April 4, 2018", "April 14, 2019")
+
+
+def test_copies_that_differ_in_one_place_give_where():
+    from qa.answer.conflicts import differing_span
+
+    (a, b), (c, d) = differing_span(RELEASED, RELEASED_LATER)
+    assert (RELEASED[a:b], RELEASED_LATER[c:d]) == ("4, 2018", "14, 2019")  # the day and year; "April" agrees
+    winners = "Winners ; 2021, Quentin Marlow (France), Oskar Lind (Sweden) ; 2020, Tomas Berg (Norway)"
+    (a, b), (c, d) = differing_span(winners, winners.replace("Quentin Marlow (France)", "Pieter Vos (Belgium)"))
+    assert winners[a:b] == "Quentin Marlow (France)"
+    assert differing_span(RELEASED, RELEASED_LATER.replace("Nintendo", "Sega")) is None  # two places differ
+    assert differing_span(RELEASED, OTHER) is None  # not the same statement
+    assert differing_span(RELEASED, RELEASED) is None
+
+
+def test_a_pick_no_check_confirms_is_told_as_a_disagreement_when_a_copy_gives_another_value():
+    from qa.answer.conflicts import disputed
+
+    question = "When did Skyward Racer come out?"
+    passages, articles = setup([RELEASED, RELEASED_LATER, OTHER])
+    held = disputed(question, 1, passages, articles)
+    assert (held.words, held.passage, held.unconfirmed) == ("April 4, 2018", 1, True)
+    assert [(o.words, o.passage) for o in other_values(held, question, passages, articles, min_score=0)] == \
+        [("April 14, 2019", 2)]
+    assert disputed(question, 3, passages, articles) is None  # the other sentence has no copy
+    # A copy in the same article is no second source; a value of another kind than asked is no answer
+    passages, articles = setup([RELEASED, RELEASED_LATER, OTHER])
+    passages[1].doc_id = "d0"
+    articles["d0"] = Article("d0", "", RELEASED + " " + RELEASED_LATER, "https://daily-ledger.example/a")
+    passages[1].focus_start = passages[1].start = len(RELEASED) + 1
+    passages[1].focus_end = passages[1].end = len(articles["d0"].text)
+    assert disputed(question, 1, passages, articles) is None
+    sold = "The studio said it sold 40,000 copies of Skyward Racer in its first week."
+    passages, articles = setup([sold, sold.replace("40,000", "45,000"), OTHER])
+    assert disputed("Who made Skyward Racer?", 1, passages, articles) is None
+    assert disputed("How many copies of Skyward Racer were sold?", 1, passages, articles).words == "40,000"
+    # Copies about another year than the one asked disagree about something else
+    assert disputed("When did Skyward Racer come out in 2016?", 1, *setup([RELEASED, RELEASED_LATER, OTHER])) is None
+
+
+def test_a_value_keeps_the_bracket_it_opens():
+    from qa.answer.conflicts import value_text
+
+    assert value_text("Pieter Vos (Belgium),") == "Pieter Vos (Belgium)"
+    assert value_text("(Belgium)") == "Belgium" and value_text("U.S.") == "U.S."
