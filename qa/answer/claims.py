@@ -227,6 +227,12 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
         return [f"{words} is where the story was filed, not what it reports"]
     if only_a_date(article, start, end) and not asks_time(question):
         return [f"{words} is a date, and the question asks for no time"]
+    cut = cut_subject(article, start, end)
+    if cut:
+        return [f"{words} leaves out whom the sentence says it of: {cut}"]
+    if any(t.tag_ in FINITE_TAGS for t in parse(words)) and not names_a_doer(question, article, start, end) \
+            and not asked_action(question):
+        return [f"{words} names no one the question does not"]  # "Who is …?" answered by a clause about it
     missing = missing_kind(question, article, start, end) or place_that_acts(question, article, start, end) \
         or reported_by_the_verb(question, article, start, end) or where_it_was_said(question, article, start, end)
     if missing:
@@ -247,6 +253,23 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
     if patient:
         return [f"the sentence says it was done to {patient}, not who did it"]
     return [] if not tied or does_it(question, article, start, end) else [f"the sentence does not say {words} did it"]
+
+
+def cut_subject(article: Article, start: int, end: int) -> str | None:
+    """The subject of a verb the words at article.text[start:end] copy, when they hold only what follows its
+    preposition: "Gabon's former president was declared the winner", copied from "The son of Gabon's former
+    president was declared the winner", says it of another. None when the words hold the subject's head, or
+    none of it."""
+    s, e = sentence_around(article, start, end)
+    for subject in parse(article.text[s:e]):
+        verb = subject.head
+        if subject.dep_ not in ("nsubj", "nsubjpass") or not start <= s + verb.idx < end or start <= s + subject.idx < end:
+            continue
+        # Only what hangs from it by a preposition ("The son of …"), not a name that renames it ("The group,
+        # the Kurdistan Freedom Falcons, …", the same one)
+        if any(start <= s + t.idx < end for c in subject.children if c.dep_ == "prep" for t in c.subtree):
+            return article.text[s + subject.left_edge.idx:start].strip()
+    return None
 
 
 def other_doer(question: str, article: Article, start: int, end: int) -> str | None:
@@ -330,12 +353,23 @@ def does_it(question: str, article: Article, start: int, end: int) -> bool:
     return min(distance(a, b) for a in span for b in acts) <= TIED_STEPS
 
 
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}  # a verb that makes the words a clause, not a name or a noun phrase
+# Names that may be someone's: the tagger calls a yacht club a building, a singer a work of art, a band a place.
+SOMEONE_LABELS = {"PERSON", "ORG", "GPE", "FAC", "LOC", "WORK_OF_ART", "PRODUCT"}
+
+
 def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
     """For "Who won ...?": whether the sentence at article.text[start:end], quoted whole, names someone
-    (not named in the question) that it ties to the winning."""
+    (not named in the question) that it ties to the winning. For "Who …?" without such a verb ("Who is
+    Gabon's former president?", not "Who is Wang Yi?"): whether it names anyone the question does not."""
     action = asked_action(question)
     if not action:
-        return True
+        if not asks_who(question) or asked_name(question):
+            return True
+        sentence = article.text[start:end]
+        wire = WIRE_CREDIT_RE.match(sentence) or DATELINE_RE.match(sentence)  # not the "(CNN)" that filed it
+        return any(label in SOMEONE_LABELS and not only_the_asked(name, question)
+                   for name, label in entities(sentence[wire.end() if wire else dateline_end(sentence):]))
     # "Who toured the town with Bush?" is not answered by "Watch Bush tour the damage": Bush is the question's.
     if any(not only_the_asked(article.text[start + a:start + b], question)
            for a, b in doer_spans(article.text[start:end], action, question)):
@@ -790,7 +824,28 @@ def decided_polarity(question: str, sentence: str, polarity: str | None) -> str 
     asked = [w for w in content_words(question) if word_weight(w) > 3.5 and w not in named]
     if any(denied(sentence, w) for w in asked) or denies_the_action(question, sentence):
         return "No"
-    return "Yes" if polarity == "Yes" and states_all(question, sentence) else None
+    return "Yes" if polarity == "Yes" and states_all(question, sentence) and not said_of_another(question, sentence) \
+        else None
+
+
+def said_of_another(question: str, sentence: str) -> str | None:
+    """The sentence's subject of the question's verb, when the question's own subject is only part of it, after a
+    preposition: "The daughter of Norland's former prime minister was declared the winner" does not say that
+    "Norland's former prime minister" was."""
+    verb = main_verb(question)
+    if verb is None:
+        return None
+    asked = {w for t in parse(question) if t.lemma_.lower() == verb for c in t.children
+             if c.dep_ in ("nsubj", "nsubjpass") for w in content_words(" ".join(x.text for x in c.subtree))}
+    for token in parse(sentence):
+        if token.lemma_.lower() != verb or token.pos_ not in ("VERB", "AUX"):
+            continue
+        for subject in (c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")):
+            after = {w for c in subject.children if c.dep_ == "prep"
+                     for w in content_words(" ".join(x.text for x in c.subtree))}
+            if asked and asked <= after and subject.lower_ not in asked:
+                return " ".join(x.text for x in subject.subtree)
+    return None
 
 
 NO_ONE = {"nobody", "none", "nothing", "noone", "neither"}

@@ -550,6 +550,21 @@ def test_a_date_no_check_confirms_is_told_as_the_sources_disagreement(tmp_path, 
     assert_well_cited(answer)
 
 
+def test_what_is_said_of_someone_s_daughter_is_not_said_of_them(tmp_path, real_embedder, model):
+    files = {"norland.txt": "Election in Norland\n\nVALMORA, Norland (CNN) -- The daughter of Norland's former prime "
+                            "minister was declared the winner of the country's presidential election on Friday, "
+                            "sparking protests in parts of the capital.\n\nThe electoral commission said turnout was "
+                            "61 percent. Opposition leaders said they would challenge the result in court.\n"}
+    answerer = answerer_over(tmp_path, files, real_embedder, model)
+    answer = answerer.ask("Was Norland's former prime minister declared the winner?")
+    assert not answer.answer.startswith("Yes"), answer.answer
+    answer = answerer.ask("Who is the former prime minister of Norland?")
+    assert answer.refused, answer.answer  # the article never names him
+    answer = answerer.ask("What was the turnout in the Norland election?")
+    assert "61 percent" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_year_given_only_as_since_is_not_the_year_asked_about(tmp_path, real_embedder, model):
     files = {"prize.txt": "Design fair\n\nQuuxsoft won the design prize at the Lisbon fair on Saturday, its first "
                           "prize at the fair since 2018.\n"}

@@ -933,3 +933,48 @@ def test_words_are_widened_to_their_whole_name_but_not_into_an_open_bracket():
     text = "The race ended on July 18, 2021."
     a, b = whole_entity(text, 0, len(text), text.index("2021"), len(text) - 1)
     assert text[a:b] == "July 18, 2021"
+
+
+NORLAND = article("VALMORA, Norland (CNN) -- The daughter of Norland's former prime minister was declared the winner of "
+                  "the country's presidential election on Friday, sparking protests in parts of the capital.",
+                  "norland.txt", "Election in Norland")
+
+
+def test_words_that_cut_the_subject_after_its_preposition_say_it_of_another():
+    from qa.answer.claims import cut_subject
+
+    words = "Norland's former prime minister was declared the winner"
+    start = NORLAND.text.index(words)
+    assert cut_subject(NORLAND, start, start + len(words)) == "The daughter of"
+    whole = "The daughter of Norland's former prime minister was declared the winner"
+    start = NORLAND.text.index(whole)
+    assert cut_subject(NORLAND, start, start + len(whole)) is None  # the subject's head is copied too
+    renamed = article("The group, the Kurdistan Freedom Falcons, is affiliated with the Kurdistan Workers' Party.")
+    words = "the Kurdistan Freedom Falcons, is affiliated with the Kurdistan Workers' Party"
+    start = renamed.text.index(words)
+    assert cut_subject(renamed, start, start + len(words)) is None  # a name that renames it is the same one
+    sentence = NORLAND.text[NORLAND.text.index("The daughter"):]
+    assert problems(Claim(words := "Norland's former prime minister was declared the winner", 1),
+                    "What happened to Norland's former prime minister?", passage_of(NORLAND, sentence), NORLAND) \
+        == [f"{words} leaves out whom the sentence says it of: The daughter of"]
+
+
+def test_a_yes_needs_the_sentence_to_say_it_of_the_one_the_question_asks_about():
+    question = "Was Norland's former prime minister declared the winner?"
+    assert decided_polarity(question, NORLAND.text, "Yes") is None  # his daughter was
+    said = "Norland's former prime minister was declared the winner of the election on Friday."
+    assert decided_polarity(question, said, "Yes") == "Yes"
+    assert decided_polarity("Was the daughter declared the winner?", NORLAND.text, "Yes") == "Yes"
+
+
+def test_who_is_answered_only_by_a_sentence_or_clause_that_names_someone_the_question_does_not():
+    question = "Who is Norland's former prime minister?"
+    assert not names_a_doer(question, NORLAND, 0, len(NORLAND.text))  # "(CNN)" filed it; no one else is named
+    named = article("Norland's former prime minister, Ilse Varga, was declared the winner on Friday.")
+    assert names_a_doer(question, named, 0, len(named.text))
+    assert names_a_doer("Who is Ilse Varga?", named, 0, len(named.text))  # about her, not naming her
+    sentence = NORLAND.text[NORLAND.text.index("The daughter"):]
+    clause = "The daughter of Norland's former prime minister was declared the winner"
+    assert problems(Claim(clause, 1), question, passage_of(NORLAND, sentence), NORLAND) == [
+        f"{clause} names no one the question does not"]
+    assert problems(Claim("Ilse Varga", 1), question, passage_of(named, named.text), named) == []
