@@ -230,8 +230,8 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
     cut = cut_subject(article, start, end)
     if cut:
         return [f"{words} leaves out whom the sentence says it of: {cut}"]
-    if any(t.tag_ in FINITE_TAGS for t in parse(words)) and not names_a_doer(question, article, start, end) \
-            and not asked_action(question):
+    if not asked_action(question) and any(t.tag_ in FINITE_TAGS for t in parse(words)) \
+            and not names_a_doer(question, article, start, end):
         return [f"{words} names no one the question does not"]  # "Who is …?" answered by a clause about it
     missing = missing_kind(question, article, start, end) or place_that_acts(question, article, start, end) \
         or reported_by_the_verb(question, article, start, end) or where_it_was_said(question, article, start, end)

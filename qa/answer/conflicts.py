@@ -300,7 +300,7 @@ def said_of_the_one_before(text: str, passage: Passage, question: str) -> int:
 
 def differing_span(sentence: str, other: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Where two copies of one statement differ, when they differ in one place only: the character spans
-    in each ("Germany" and "France" in "… captured its second World Cup title …"); None otherwise."""
+    in each ("4, 2018" and "14, 2019" in "… will release on April …, alongside …"); None otherwise."""
     matcher = statement_match(sentence, other)
     if matcher is None:
         return None
@@ -322,7 +322,8 @@ def differing_span(sentence: str, other: str) -> tuple[tuple[int, int], tuple[in
 
 def stated_there(question: str, passage: Passage, article: Article, start: int, end: int) -> str | None:
     """The value at article.text[start:end] (widened to its whole name or date), when it is of the kind the
-    question asks for and nothing rules its sentence out as an answer but the asked verb's wording."""
+    question asks for and no check rules it out, but for how closely the sentence's parse ties it to the
+    asked verb (does_it: a list "2020, Dominic Thiem (Austria), …" under "Winners")."""
     s, e = passage.focus_start, passage.focus_end
     start, end = whole_entity(article.text, s, e, start, end)
     value = value_text(article.text[start:end])
@@ -339,7 +340,7 @@ def stated_there(question: str, passage: Passage, article: Article, start: int, 
 def disputed(question: str, picked: int, passages: list[Passage], articles: dict[str, Article]) -> Checked | None:
     """For a picked sentence whose answer no check confirmed: its value, marked unconfirmed, when a copy of
     its statement in another article differs from it in that one value, of the kind the question asks for
-    ("Germany" / "France" captured the 2018 World Cup), to be told only as a disagreement (other_values
+    (a release "on March 3, 2017" / "on March 13, 2019"), to be told only as a disagreement (other_values
     finds the copies' values). None when there is no such copy."""
     first = passages[picked - 1]
     article = articles[first.doc_id]
