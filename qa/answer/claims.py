@@ -338,19 +338,23 @@ def does_it(question: str, article: Article, start: int, end: int) -> bool:
     acts = action_tokens(doc, action)
     if not span or not acts:
         return True
+    return tied(span, acts)
 
-    def path(t):
-        chain = [t.i]
-        while doc[chain[-1]].head.i != chain[-1]:
-            chain.append(doc[chain[-1]].head.i)
-        return chain
 
-    def distance(a, b):
+def tied(tokens: list, others: list) -> bool:
+    """Whether any of tokens is within TIED_STEPS of any of others in their sentence's parse."""
+    def path(t) -> list[int]:
+        chain = [t]
+        while chain[-1].head.i != chain[-1].i:
+            chain.append(chain[-1].head)
+        return [x.i for x in chain]
+
+    def distance(a, b) -> int:
         pa, pb = path(a), path(b)
         common = next((x for x in pa if x in pb), None)
         return pa.index(common) + pb.index(common) if common is not None else 99
 
-    return min(distance(a, b) for a in span for b in acts) <= TIED_STEPS
+    return any(distance(a, b) <= TIED_STEPS for a in tokens for b in others)
 
 
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}  # a verb that makes the words a clause, not a name or a noun phrase

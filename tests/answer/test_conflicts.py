@@ -246,3 +246,17 @@ def test_a_value_keeps_the_bracket_it_opens():
 
     assert value_text("Pieter Vos (Belgium),") == "Pieter Vos (Belgium)"
     assert value_text("(Belgium)") == "Belgium" and value_text("U.S.") == "U.S."
+
+
+def test_a_disputed_value_must_be_what_the_question_asks_about_not_another_beside_it():
+    from qa.answer.conflicts import disputed
+
+    crash = "The crash near the airport killed 16 people and injured 5 others, the police said on Monday."
+    injured = setup([crash, crash.replace("injured 5", "injured 7"), OTHER])
+    killed = setup([crash, crash.replace("16 people", "18 people"), OTHER])
+    for question in ("How many people died in the crash near the airport?",  # counts people, not "others"
+                     "How many were killed in the crash near the airport?"):  # "5" is said of "injured"
+        assert disputed(question, 1, *injured) is None
+        assert disputed(question, 1, *killed).words == "16"
+    assert disputed("How many were injured in the crash near the airport?", 1, *injured).words == "5"
+    assert disputed("How many were injured in the crash near the airport?", 1, *killed) is None
