@@ -17,8 +17,8 @@ from ..ingest.clean import host_of
 from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, word_weight
 from ..text.sentences import split_sentences
-from .claims import (Checked, action_tokens, context_problems, main_verb, referent_start, tied, whole_entity,
-                     word_problems, words_in)
+from .claims import (Checked, action_tokens, context_problems, main_verb, parsed_words, referent_start, tied,
+                     whole_entity, word_problems, words_in)
 from ..text.terms import search_terms, stop_words
 from .passages import answer_type, stem_share
 
@@ -334,8 +334,7 @@ def stated_there(question: str, passage: Passage, article: Article, start: int, 
         return None
     if context_problems(question, passage, article, s) or word_problems(question, article, start, end, tied=False):
         return None
-    doc = parse(article.text[s:e])
-    own = [t for t in doc if start <= s + t.idx < end]
+    doc, own = parsed_words(article, start, end)
     asked = set(search_terms(question))
     # The value must be said of the question's words ("killed 16 people", not "and injured 5 others" beside it):
     # of its verb, where the sentence uses it, else of any of its words
@@ -346,7 +345,8 @@ def stated_there(question: str, passage: Passage, article: Article, start: int, 
     if not tied(own, [t for t in doc if t not in own and set(search_terms(t.text)) & asked]):
         return None
     counted = {t.head for t in own if t.dep_ == "nummod" and t.head not in own}
-    if counted and asked_count(question) and not any(set(search_terms(t.text)) & asked_count(question) for t in counted):
+    nouns = asked_count(question)
+    if counted and nouns and not any(set(search_terms(t.text)) & nouns for t in counted):
         return None
     return value
 
