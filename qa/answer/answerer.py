@@ -27,7 +27,7 @@ from . import confidence
 from .citations import MARKER_RE
 from .claims import (EMPTY_WORDS_RE, Checked, alternatives, check, context_problems, decided_polarity, first_problems,
                      is_yes_no, names_a_doer, parse_draft, pointed, quoted_whole, referent_start, sharpened,
-                     statement, states_something, trimmed)
+                     statement, states_something, trimmed, value_ruled_out)
 from .conflicts import copies, copy_passages, disagreement_note, disputed, most_precise, other_values
 from .followup import standalone
 from .models import Pick
@@ -322,7 +322,10 @@ class Answerer:
                 steps.append("It does not hold: " + "; ".join(first_problems(claims, query, shown, articles)) + ".")
             if not checked and number and pointing and decisions and self.settings.reread:
                 checked = self.reread(query, shown[number - 1], number, articles, steps)
-            if not checked and number and pointing:
+            ruled_out = value_ruled_out(claims, query, shown, articles, number) if number and not checked else None
+            if ruled_out:
+                steps.append(f"Sentence [{offset + number}] is not quoted either: {ruled_out}.")
+            if not checked and number and pointing and not ruled_out:
                 # A very sure pick whose reply copied nothing that holds ("[3]", "[1] none", a number
                 # written "45" for "45th"), or a bare "[n]" from a model without probabilities: the
                 # sentence itself, quoted, is the answer when nothing rules it out. To a yes/no question

@@ -246,6 +246,9 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
     part = the_part(question, article, start, end)
     if part:
         return [f"{words} counts the whole, of which {part}"]
+    other = of_another_one(question, article, start, end)
+    if other:
+        return [f"{words} is of the {other}"]
     doer = other_doer(question, article, start, end)
     if doer:
         return [f"it was done to {doer}, not {words}" if asks_whom(question) else f"{doer} did it, not {words}"]
@@ -539,6 +542,38 @@ def the_part(question: str, article: Article, start: int, end: int) -> str | Non
                 and not any(c.lower_ == "every" for c in token.head.children):
             return part.text
     return None
+
+
+PARTNER_LABELS = {"PERSON", "ORG", "GPE"}  # who a meeting, a deal or a match is with (not "Chinese" of a title)
+
+
+def of_another_one(question: str, article: Article, start: int, end: int) -> str | None:
+    """The words at article.text[start:end] describe a thing the question names, but one the sentence has with,
+    between or against someone the question does not name: "5 1/2-hour" of "a 5 1/2-hour meeting with Wang
+    Yi" to "How long did the meeting between Xi and Blinken last?". Only where the question names someone."""
+    asked = [name for name, label in entities(question) if label in NAME_LABELS]
+    if not any(label in PARTNER_LABELS for _, label in entities(question)):
+        return None
+    stems = set(search_terms(question))
+    doc, tokens = parsed_words(article, start, end)
+    for token in tokens:
+        thing = token.head
+        if thing in tokens or thing.pos_ != "NOUN" or not set(search_terms(thing.text)) & stems:
+            continue
+        for link in thing.children:
+            if link.dep_ != "prep" or link.lower_ not in ("with", "between", "against"):
+                continue
+            partners = [p for o in link.children if o.dep_ == "pobj" for p in joined(o)]
+            if any(label in PARTNER_LABELS and not any(same_name(name, a) for a in asked)
+                   for p in partners for name, label in entities(p.text)):
+                return f"{thing.text} {link.text} {' and '.join(p.text for p in partners)}"
+    return None
+
+
+def joined(token) -> list:
+    """The noun phrase a token heads, up to the token (not what follows it: "leader Tomas Brandt", not "… in
+    Halden"), and those joined to it by "and"."""
+    return [token.doc[token.left_edge.i:token.i + 1]] + [p for c in token.children if c.dep_ == "conj" for p in joined(c)]
 
 
 def another_of_its_kind(words: str, question: str) -> str | None:
@@ -1214,6 +1249,23 @@ def pointed(n: int, question: str, passages: list[Passage], articles: dict[str, 
     if search_terms(asked) and not term_overlap(asked, passage.text):
         return None  # "Jan 2, 2020 ..." names nothing the question asks about
     return Checked("", n, None, start, end, article.text[start:end])
+
+
+def value_ruled_out(claims: list[Claim], question: str, passages: list[Passage], articles: dict[str, Article],
+                    n: int) -> str | None:
+    """Why the words the reader drew from passage n's sentence are of another thing than the one asked about,
+    where they stand there (the length of another meeting): that sentence is then no answer quoted whole
+    either, since it would give the same value."""
+    passage = passages[n - 1]
+    article = articles[passage.doc_id]
+    for claim in claims:
+        span = words_in(claim.words, article.text[passage.focus_start:passage.focus_end]) \
+            if claim.words and claim.polarity is None else None
+        other = of_another_one(question, article, passage.focus_start + span[0], passage.focus_start + span[1]) \
+            if span else None
+        if other:
+            return f"{claim.words} is of the {other}"
+    return None
 
 
 TIME_WORDS_RE = re.compile(r"\b(when|year|years|date|dates|day|days|month|months|time|times|age|old|long|decade|"

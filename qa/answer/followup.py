@@ -1,12 +1,15 @@
 """Follow-up questions made to stand alone, in code: "What did he say?" after "Who did Blinken meet?"
 becomes "What did Blinken say?". No model call: the pronoun takes the person (or, for "it"/"there",
-the thing or place) the previous question was about, or else its answer's."""
+the thing or place) the previous question was about, or else its answer's. A definite noun the previous
+question spoke of ("How long did the meeting last?" after "Where did Xi meet Blinken?") takes the names
+that question gave it: "How long did the meeting of Xi and Blinken last?"."""
 
 from __future__ import annotations
 
 import re
 
-from ..text.nlp import entities, same_name
+from ..text.nlp import entities, parse, same_name
+from ..text.terms import search_terms
 
 PERSON_PRONOUN_RE = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 OTHER_PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|there)\b", re.IGNORECASE)
@@ -50,10 +53,55 @@ def replace_first(pattern: re.Pattern, question: str, name: str) -> str:
     return pattern.sub(swap, question, count=1)
 
 
+def proper_names(text: str) -> tuple[list[str], list[str]]:
+    """The people and things the text names, in order, and apart from them the places it puts something in
+    or at: its named entities of those kinds, and runs of proper nouns the tagger left out ("Xi Jinping" in
+    "Where did Xi Jinping meet Blinken?")."""
+    doc = parse(text)
+    spans = [doc[e.start:e.end] for e in doc.ents if e.label_ in PEOPLE | THINGS]
+    covered = {i for e in doc.ents for i in range(e.start, e.end)}
+    run: list[int] = []
+    for token in list(doc) + [None]:
+        if token is not None and token.pos_ == "PROPN" and token.i not in covered:
+            run.append(token.i)
+            continue
+        if run:
+            spans.append(doc[run[0]:run[-1] + 1])
+            run = []
+    spans.sort(key=lambda span: span.start)
+    located = [span for span in spans if span.root.head.lower_ in ("in", "at")]
+    return [span.text for span in spans if span not in located], [span.text for span in located]
+
+
+def the_named(question: str, history: list[tuple[str, str]]) -> str | None:
+    """The question with its definite noun given the names the last question gave it ("the meeting" after
+    "Where did Xi meet Blinken?": "the meeting of Xi and Blinken"; after "Who did Blinken meet in Shanghai?":
+    "the meeting of Blinken in Shanghai"), when the question names no one the last question did not and the
+    last question spoke of that noun in some form ("meet", "meeting"). None otherwise."""
+    own = [name for name, label in entities(question) if label in PEOPLE | THINGS]
+    names, places = proper_names(history[-1][0])
+    if any(not any(same_name(name, given) for given in names + places) for name in own):
+        return None  # a question that names people or things of its own stands alone
+    names = [name for name in names if not any(same_name(name, given) for given in own)]
+    places = [place for place in places if not any(same_name(place, given) for given in own)]
+    if not names and not places:
+        return None
+    spoken_of = set(search_terms(history[-1][0]))
+    for token in parse(question):
+        if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) \
+                and set(search_terms(token.text)) & spoken_of:
+            at = token.idx + len(token.text)
+            named = (f" of {' and '.join(names)}" if names else "") + (f" in {' and '.join(places)}" if places else "")
+            return f"{question[:at]}{named}{question[at:]}"
+    return None
+
+
 def standalone(question: str, history: list[tuple[str, str]]) -> str:
     """The question rewritten to stand alone when it leans on the conversation; unchanged otherwise."""
-    if not history or not leans_on_history(question):
+    if not history:
         return question
+    if not leans_on_history(question):
+        return the_named(question, history) or question
     rewritten = question
     if PERSON_PRONOUN_RE.search(rewritten):
         name = referent(PEOPLE, history)

@@ -418,3 +418,24 @@ def test_a_pick_that_fails_its_checks_is_told_as_a_disagreement_where_a_copy_giv
     model = ScriptedModel("[1] Sep 13, 2022", "[1] Sep 13, 2022", probabilities=[0.0, 0.5, 0.3, 0.2, 0.0])
     answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
     assert answer.refused and answer.answer == UNCHECKED
+
+
+def test_a_sure_pick_whose_value_is_of_another_meeting_is_not_quoted_whole_either(tmp_path, fake_embedder):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "okafor.txt").write_text(
+        "Okafor in Halden\n\nNils Okafor met Prime Minister Lena Varga on Monday, a day after a three-hour meeting "
+        "with rebel leader Tomas Brandt.")
+    build_index(tmp_path / "articles", tmp_path / "index", model=fake_embedder, log=lambda m: None)
+    retriever = Retriever.load(tmp_path / "index", embedder=fake_embedder)
+    question = "How long did the meeting between Okafor and Varga last?"
+    n = passage_holding(retriever, list(Answerer(retriever, ExtractiveReader(), OPEN).stream(question)), "three-hour")
+    sure = [1.0 if i == n else 0.0 for i in range(5)]
+    model = ScriptedModel(f"[{n}] three-hour", "[1] three-hour", probabilities=sure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask(question)
+    assert answer.refused and answer.answer == UNCHECKED, answer.answer
+    assert f"Sentence [{n}] is not quoted either: three-hour is of the meeting with rebel leader Tomas Brandt." \
+        in answer.steps, answer.steps
+    # Asked about the meeting it is of, the same reply is the answer.
+    model = ScriptedModel(f"[{n}] three-hour", probabilities=sure)
+    answer = Answerer(retriever, ModelReader(model), OPEN).ask("How long did Okafor's meeting with Brandt last?")
+    assert not answer.refused and answer.answer.startswith("three-hour — “"), answer.answer

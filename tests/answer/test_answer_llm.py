@@ -127,6 +127,20 @@ def test_who_blinken_met_is_not_blinken_and_a_follow_up_there_is_the_place_answe
     assert "Xi Jinping" not in follow.answer and (follow.refused or "Chen Jining" in follow.answer), follow.answer
 
 
+def test_how_long_the_meeting_lasted_is_not_answered_with_another_meetings_length(answerer):
+    """The articles give the length of Blinken's meeting with Wang Yi ("a 5 1/2-hour meeting with … Wang Yi"),
+    not of his meeting with Xi: asked about that one, directly or as a follow-up, the answer is not 5 1/2."""
+    answer = answerer.ask("How long did the meeting between Xi Jinping and Blinken last?")
+    assert "5 1/2" not in answer.answer, answer.answer
+    first = answerer.ask("Where did Xi Jinping meet Blinken?")
+    follow = answerer.ask("How long did the meeting last?", history=[("Where did Xi Jinping meet Blinken?", first.answer)])
+    assert follow.standalone_question == "How long did the meeting of Xi Jinping and Blinken last?"
+    assert "5 1/2" not in follow.answer, follow.answer
+    own = answerer.ask("How long was Blinken's meeting with Wang Yi?")  # the meeting it is of
+    assert own.answer.startswith("5 1/2-hour"), own.answer
+    assert_well_cited(own)
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

@@ -922,6 +922,17 @@ def test_how_many_is_not_answered_by_the_whole_a_part_is_counted_from():
     assert problems(Claim("2,500", 1), "How many devotees posted photos?", passage_of(art, devotees), art) == []
 
 
+def test_a_value_of_the_asked_thing_had_with_someone_else_is_not_its_answer():
+    art = article("Nils Okafor met Prime Minister Lena Varga on Monday, a day after a three-hour meeting with "
+                  "rebel leader Tomas Brandt in Halden.")
+    passage = passage_of(art, art.text)
+    claim = Claim("three-hour", 1)
+    assert problems(claim, "How long did the meeting between Okafor and Varga last?", passage, art) == [
+        "three-hour is of the meeting with rebel leader Tomas Brandt"]
+    assert problems(claim, "How long was Okafor's meeting with Tomas Brandt?", passage, art) == []
+    assert problems(claim, "How long did the meeting last?", passage, art) == []  # names no one: no one else
+
+
 def test_words_are_widened_to_their_whole_name_but_not_into_an_open_bracket():
     from qa.answer.claims import whole_entity
 

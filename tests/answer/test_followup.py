@@ -33,3 +33,27 @@ def test_pronouns_take_their_referent_from_the_conversation(question, history, e
 def test_a_question_that_stands_alone_is_left_as_it_is():
     assert standalone("Who is Chen Jining?", [("Who did Blinken meet?", "Chen Jining [1]")]) == "Who is Chen Jining?"
     assert standalone("What did he say?", []) == "What did he say?"
+
+
+@pytest.mark.parametrize("question,history,expected", [
+    ("How long did the meeting last?", [("Where did Xi Jinping meet Blinken?", "Beijing [1]")],
+     "How long did the meeting of Xi Jinping and Blinken last?"),  # a name the tagger misses is still a name
+    ("What was the meeting about?", [("Who did Blinken meet in Shanghai?", "I found no answer.")],
+     "What was the meeting of Blinken in Shanghai about?"),  # a place something happened in stays a place
+    ("How many people died in the attack?", [("When did the attack in Mumbai happen?", "November 26 [1]")],
+     "How many people died in the attack in Mumbai?"),
+    ("What did Xi say in the meeting?", [("Where did Xi Jinping meet Blinken?", "Beijing [1]")],
+     "What did Xi say in the meeting of Blinken?"),  # the names it gives itself are not given twice
+])
+def test_a_definite_noun_the_last_question_spoke_of_takes_its_names(question, history, expected):
+    assert standalone(question, history) == expected
+
+
+@pytest.mark.parametrize("question,history", [
+    ("Who attended the meeting in Paris?", [("Where did Xi Jinping meet Blinken?", "Beijing [1]")]),  # its own place
+    ("What did Biden say about the meeting?", [("Where did Xi Jinping meet Blinken?", "Beijing [1]")]),  # its own person
+    ("Who won the election?", [("When was the 2020 election held?", "November 3 [1]")]),  # nothing was named
+    ("How long did the flight take?", [("Where did Xi Jinping meet Blinken?", "Beijing [1]")]),  # not spoken of
+])
+def test_a_definite_noun_that_names_its_own_or_was_not_spoken_of_stands_alone(question, history):
+    assert standalone(question, history) == question
