@@ -10,11 +10,13 @@ import re
 
 from ..text.nlp import entities, parse, same_name
 from ..text.terms import search_terms
+from .claims import is_yes_no
 
 PERSON_PRONOUN_RE = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 OTHER_PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|there)\b", re.IGNORECASE)
 LEANS_RE = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|that|this|those|these|there|"
                       r"the same|then)\b", re.IGNORECASE)
+OWN_QUESTION_RE = re.compile(r"\W*(?:who|whom|whose|what|when|where|why|which|how)\b", re.IGNORECASE)
 PEOPLE = {"PERSON"}
 THINGS = {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 PLACES = {"GPE", "LOC", "FAC"}
@@ -115,7 +117,14 @@ def standalone(question: str, history: list[tuple[str, str]]) -> str:
         name = name or referent(PLACES if word == "there" else THINGS, history)
         if name:
             rewritten = replace_first(OTHER_PRONOUN_RE, rewritten, name)
-    return rewritten if rewritten != question else f"{history[-1][0]} {question}"
+    return rewritten if rewritten != question else beside(question, history[-1][0])
+
+
+def beside(question: str, last: str) -> str:
+    """The question with the last one beside it, for what it leaves out. One that asks with its own question
+    word goes first, so that what it asks is what the answer is checked for ("Who played her in the movie?
+    How long did she spend on the book?" is not answered "eight years"); a fragment ("And in 2023?") after."""
+    return f"{question} {last}" if OWN_QUESTION_RE.match(question) or is_yes_no(question) else f"{last} {question}"
 
 
 def people(history: list[tuple[str, str]]) -> str | None:

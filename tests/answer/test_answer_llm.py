@@ -141,6 +141,21 @@ def test_how_long_the_meeting_lasted_is_not_answered_with_another_meetings_lengt
     assert_well_cited(own)
 
 
+def test_a_follow_up_with_its_own_question_word_is_answered_for_what_it_asks(tmp_path, real_embedder, model):
+    """With no one to take its "her" from, the follow-up is searched beside the last question; the answer is
+    checked for who played her, not for how long (before, "eight years" answered "Who played her…?")."""
+    answerer = answerer_over(tmp_path, {"lind.txt": (
+        "Mara Lind turned an obscure story of orchids into a best-seller, and was then played by Greta Holm in the "
+        "movie version. When Lind said she was planning a biography of the racehorse Silver Comet, her friends were "
+        "puzzled. Tom Reyes talked with Lind about how and why she spent six years on the trail of one of the "
+        "world's most famous horses.")}, real_embedder, model)
+    refused = "I found no answer in the articles that I could check."
+    answer = answerer.ask("Who played her in the movie?", history=[("How long did she spend on the book?", refused)])
+    assert answer.standalone_question == "Who played her in the movie? How long did she spend on the book?"
+    assert answer.answer.startswith("Greta Holm — “"), answer.answer  # read as "How long …?", it was refused
+    assert_well_cited(answer)
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

@@ -14,6 +14,11 @@ from qa.answer.followup import standalone
     ("Who else was there?", [("Where did Xi meet Blinken?", "At the Great Hall of the People [1]")],
      "Who else was in the Great Hall of the People?"),
     ("And in 2023?", [("Who won Wimbledon in 2022?", "x")], "Who won Wimbledon in 2022? And in 2023?"),
+    # a follow-up that asks with its own question word goes first: the answer is checked for what it asks
+    ("Who played her in the movie?", [("How long did she spend on the book?", "I found no answer.")],
+     "Who played her in the movie? How long did she spend on the book?"),
+    ("Where?", [("When did Blinken visit Beijing?", "April 24 to 26 [1]")], "Where? When did Blinken visit Beijing?"),
+    ("Did she win?", [("Who reached the final?", "I found no answer.")], "Did she win? Who reached the final?"),
     ("What did they discuss?", [("Who did Blinken meet in Shanghai?", "Chen Jining — “…met Chen Jining.” [1]")],
      "What did Blinken and Chen Jining discuss?"),  # people, not the place
     ("What did they discuss?", [("Who did Blinken meet in Shanghai?", "I found no answer.")],
