@@ -156,6 +156,20 @@ def test_a_follow_up_with_its_own_question_word_is_answered_for_what_it_asks(tmp
     assert_well_cited(answer)
 
 
+def test_a_named_players_contract_is_not_answered_with_his_teammates(tmp_path, real_embedder, model):
+    """The model copies the teammate's sentence for "How long is Ekberg's contract?" (before: "2027")."""
+    answerer = answerer_over(tmp_path, {"halden.txt": (
+        "Halden beat Norvik 3-1\n\nStriker Tomas Ekberg scored twice as Halden beat Norvik 3-1 on Sunday. Ekberg "
+        "joined Halden from Lund in January and has scored in every game since. Ekberg's teammate Jonas Falk, whose "
+        "contract runs until 2027, set up both goals. \"I can't say what will happen next season,\" Ekberg said "
+        "after the game. Coach Lena Varga said she hoped he would stay.")}, real_embedder, model)
+    answer = answerer.ask("How long is Ekberg's contract?")
+    assert "2027" not in answer.answer, answer.answer
+    own = answerer.ask("Until when does Falk's contract run?")
+    assert own.answer.startswith("2027 — “"), own.answer
+    assert_well_cited(own)
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

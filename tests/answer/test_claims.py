@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa.answer.claims import (Claim, check, decided_polarity, first_problems, names_a_doer, parse_draft, problems,
-                              statement)
+from qa.answer.claims import (Claim, another_owner, check, decided_polarity, first_problems, names_a_doer, parse_draft,
+                              problems, statement)
 from qa.records import Article, Passage
 from qa.text.nlp import entities
 
@@ -931,6 +931,20 @@ def test_a_value_of_the_asked_thing_had_with_someone_else_is_not_its_answer():
         "three-hour is of the meeting with rebel leader Tomas Brandt"]
     assert problems(claim, "How long was Okafor's meeting with Tomas Brandt?", passage, art) == []
     assert problems(claim, "How long did the meeting last?", passage, art) == []  # names no one: no one else
+
+
+def test_a_named_ones_thing_is_not_answered_by_a_sentence_on_anothers():
+    art = article("Ekberg's teammate Jonas Falk, whose contract runs until 2027, set up both goals.")
+    passage = passage_of(art, art.text)
+    assert problems(Claim("2027", 1), "Until when does Ekberg's contract run?", passage, art) == [
+        "the sentence tells of Jonas Falk's, not Ekberg's"]
+    assert problems(Claim("2027", 1), "Until when does Falk's contract run?", passage, art) == []
+    assert another_owner("How long is Ekberg's contract?", "Falk's contract runs until 2027.") == (
+        "the sentence tells of Falk's, not Ekberg's")
+    assert another_owner("How long is Ekberg's contract?", "Ekberg's contract and Falk's contract run until 2027.") is None
+    assert another_owner("How long is Ekberg's contract?", "Falk's contract and the contract he signed run on.") is None
+    # the thing another owns may be the named one himself: "Nora Lind's ex, Chris Robinson"
+    assert another_owner("Who is Robinson's ex-girlfriend?", "Nora Lind's ex, Chris Robinson, was there.") is None
 
 
 def test_words_are_widened_to_their_whole_name_but_not_into_an_open_bracket():
