@@ -17,6 +17,7 @@ OTHER_PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|there)\b", re.IGNORECA
 LEANS_RE = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|that|this|those|these|there|"
                       r"the same|then)\b", re.IGNORECASE)
 OWN_QUESTION_RE = re.compile(r"\W*(?:who|whom|whose|what|when|where|why|which|how)\b", re.IGNORECASE)
+LOOK_BACK = 3  # turns searched for a pronoun's referent, the last first
 PEOPLE = {"PERSON"}
 THINGS = {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 PLACES = {"GPE", "LOC", "FAC"}
@@ -28,14 +29,15 @@ def leans_on_history(question: str) -> bool:
 
 def referent(kinds: set[str], history: list[tuple[str, str]]) -> str | None:
     """The first entity of these kinds in the last question, else in its answer; the answer first when
-    the last question asked for exactly this kind ("Where ...?" then "there")."""
-    question, answer = history[-1]
-    asked_for = PLACES if re.match(r"\s*where\b", question, re.I) else set()
-    texts = (re_markers(answer), question) if kinds == asked_for else (question, re_markers(answer))
-    for text in texts:
-        found = [t for t, label in entities(text) if label in kinds]
-        if found:
-            return found[0]
+    the last question asked for exactly this kind ("Where ...?" then "there"). When the last turn names
+    none ("How many executives did he speak to?"), the turn before it, and so back to LOOK_BACK turns."""
+    for question, answer in reversed(history[-LOOK_BACK:]):
+        asked_for = PLACES if re.match(r"\s*where\b", question, re.I) else set()
+        texts = (re_markers(answer), question) if kinds == asked_for else (question, re_markers(answer))
+        for text in texts:
+            found = [t for t, label in entities(text) if label in kinds]
+            if found:
+                return re.sub(r"['’]s?$", "", found[0])  # "Larry King's first guest" names Larry King
     return None
 
 

@@ -170,6 +170,21 @@ def test_a_named_players_contract_is_not_answered_with_his_teammates(tmp_path, r
     assert_well_cited(own)
 
 
+def test_a_pronoun_two_turns_on_still_finds_its_referent(tmp_path, real_embedder, model):
+    answerer = answerer_over(tmp_path, {"varga.txt": (
+        "Norland opens for business\n\nIn an address to foreign executives at the Trade Hall in Halden, Prime "
+        "Minister Anna Berg said her country offers limitless opportunities for investors. She spoke to more than "
+        "300 executives representing shipping, banking and farming. Berg also met the mayor of Lund.")},
+        real_embedder, model)
+    history = []
+    for question in ("What did Anna Berg tell the executives?", "How many executives did she speak to?"):
+        history.append((question, answerer.ask(question, history=history).answer))
+    answer = answerer.ask("Where did she give the address?", history=history)
+    assert answer.standalone_question == "Where did Anna Berg give the address?"
+    assert "Trade Hall" in answer.answer or "Halden" in answer.answer, answer.answer
+    assert_well_cited(answer)
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

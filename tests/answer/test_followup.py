@@ -35,6 +35,19 @@ def test_pronouns_take_their_referent_from_the_conversation(question, history, e
     assert standalone(question, history) == expected
 
 
+def test_a_pronoun_the_last_turn_has_no_referent_for_takes_it_from_the_turn_before():
+    history = [("What did al-Maliki tell American executives?", "“… al-Maliki said …” [1]"),
+               ("How many executives did he speak to?", "more than 400 — “He spoke to more than 400 executives.” [1]")]
+    assert standalone("Where did he give the address?", history) == "Where did al-Maliki give the address?"
+    assert standalone("Where did he go?", [("Who is Chen Jining?", "x")] + [("What did they say?", "y")] * 3) == (
+        "Where did he go? What did they say?")  # no further back than three turns
+
+
+def test_an_owner_is_taken_without_its_possessive():
+    history = [("Who was Larry King's first major guest?", "Bobby Darin [1]")]
+    assert standalone("When did he leave Brooklyn?", history) == "When did Larry King leave Brooklyn?"
+
+
 def test_a_question_that_stands_alone_is_left_as_it_is():
     assert standalone("Who is Chen Jining?", [("Who did Blinken meet?", "Chen Jining [1]")]) == "Who is Chen Jining?"
     assert standalone("What did he say?", []) == "What did he say?"
