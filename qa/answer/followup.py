@@ -101,11 +101,22 @@ def the_named(question: str, history: list[tuple[str, str]]) -> str | None:
 
 
 def standalone(question: str, history: list[tuple[str, str]]) -> str:
-    """The question rewritten to stand alone when it leans on the conversation; unchanged otherwise."""
+    """The question rewritten to stand alone when it leans on the conversation; unchanged otherwise. The
+    earlier questions are read as they were rewritten in their turn: "What did she discuss?" after "When did
+    she visit China?" after "Who is Janet Yellen?" asks what Janet Yellen discussed."""
     if not history:
         return question
-    if not leans_on_history(question):
-        return the_named(question, history) or question
+    past: list[tuple[str, str]] = []
+    for asked, answer in history[-LOOK_BACK:]:
+        past.append((rewritten(asked, past) or asked, answer))
+    return rewritten(question, past) or beside(question, past[-1][0])
+
+
+def rewritten(question: str, history: list[tuple[str, str]]) -> str | None:
+    """The question with its pronouns, or its definite noun, given what they refer to in the conversation;
+    the question itself when it does not lean on it, None when it does and nothing there resolves it."""
+    if not history or not leans_on_history(question):
+        return (the_named(question, history) if history else None) or question
     rewritten = question
     if PERSON_PRONOUN_RE.search(rewritten):
         name = referent(PEOPLE, history)
@@ -119,7 +130,7 @@ def standalone(question: str, history: list[tuple[str, str]]) -> str:
         name = name or referent(PLACES if word == "there" else THINGS, history)
         if name:
             rewritten = replace_first(OTHER_PRONOUN_RE, rewritten, name)
-    return rewritten if rewritten != question else beside(question, history[-1][0])
+    return rewritten if rewritten != question else None
 
 
 def beside(question: str, last: str) -> str:

@@ -185,6 +185,16 @@ def test_a_pronoun_two_turns_on_still_finds_its_referent(tmp_path, real_embedder
     assert_well_cited(answer)
 
 
+def test_a_pronoun_kept_over_three_turns_stays_the_same_person(answerer):
+    """The second answer names Blinken before Yellen; "she" stays Yellen (before: "What did Blinken discuss?")."""
+    history = []
+    for question in ("Who is Janet Yellen?", "When did she visit China?"):
+        history.append((question, answerer.ask(question, history=history).answer))
+    answer = answerer.ask("What did she discuss?", history=history)
+    assert answer.standalone_question == "What did Janet Yellen discuss?"
+    assert answer.refused or "Yellen" in answer.answer, answer.answer
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

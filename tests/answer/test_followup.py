@@ -43,6 +43,14 @@ def test_a_pronoun_the_last_turn_has_no_referent_for_takes_it_from_the_turn_befo
         "Where did he go? What did they say?")  # no further back than three turns
 
 
+def test_earlier_questions_are_read_as_they_were_rewritten_in_their_turn():
+    history = [("Who is Janet Yellen?", "Treasury Secretary Janet Yellen [1]"),
+               ("When did she visit China?", "“This was Blinken’s second visit …; Janet Yellen spent five days in the "
+                                             "country in early April.” [1]")]
+    # the last answer names Blinken first, but the last question's "she" was Janet Yellen
+    assert standalone("What did she discuss?", history) == "What did Janet Yellen discuss?"
+
+
 def test_an_owner_is_taken_without_its_possessive():
     history = [("Who was Larry King's first major guest?", "Bobby Darin [1]")]
     assert standalone("When did he leave Brooklyn?", history) == "When did Larry King leave Brooklyn?"
