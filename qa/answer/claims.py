@@ -160,16 +160,21 @@ def counted_pattern(token: str) -> str:
 
 
 def words_in(words: str, text: str) -> tuple[int, int] | None:
-    """Where words occur in text, ignoring case, spacing and punctuation at word edges, whether small
+    """Where words first occur in text, ignoring case, spacing and punctuation at word edges, whether small
     numbers are written in digits or words, and whether what a number counts is singular or plural; None
     if they don't."""
+    spans = words_at(words, text)
+    return spans[0] if spans else None
+
+
+def words_at(words: str, text: str) -> list[tuple[int, int]]:
+    """Every place words occur in text, as words_in finds them."""
     tokens = re.findall(r"\w+", words.lower())  # apostrophes, dots and quotes of any kind fall between words
     if not tokens:
-        return None
+        return []
     pattern = r"\W+".join(counted_pattern(t) if i and is_count(tokens[i - 1]) else token_pattern(t)
                           for i, t in enumerate(tokens))
-    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
-    return match.span() if match else None
+    return [match.span() for match in re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)]
 
 
 def sentence_around(article: Article, start: int, end: int) -> tuple[int, int]:
@@ -198,10 +203,27 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
         found.append("repeats the question")
     if found:
         return found
-    span = words_in(words, passage.text)
-    if span is None:
-        found.append("not in the cited passage")
-        return found
+    return held_span(claim, question, passage, article)[1]
+
+
+def held_span(claim: Claim, question: str, passage: Passage, article: Article) -> tuple[tuple[int, int] | None, list[str]]:
+    """Where in the passage the claim's words stand as its answer, and []; where they stand more than once,
+    the first place that holds ("45 minutes" in "delays of up to 1 hour and 45 minutes and Lund reported
+    45-minute delays", asked of Lund). Else the first place and why it does not hold (None when they are
+    not in the passage)."""
+    spans = words_at(claim.words, passage.text)
+    if not spans:
+        return None, ["not in the cited passage"]
+    first: list[str] = []
+    for span in spans:
+        found = span_problems(claim, question, passage, article, span)
+        if not found:
+            return span, []
+        first = first or found
+    return spans[0], first
+
+
+def span_problems(claim: Claim, question: str, passage: Passage, article: Article, span: tuple[int, int]) -> list[str]:
     if passage.start + span[1] <= passage.focus_start and not asks_who(question):
         return ["only in the sentence shown before it for context, not in the picked one"]
     found = context_problems(question, passage, article, passage.start + span[0])
@@ -234,6 +256,7 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
             and not names_a_doer(question, article, start, end):
         return [f"{words} names no one the question does not"]  # "Who is …?" answered by a clause about it
     missing = missing_kind(question, article, start, end) or place_that_acts(question, article, start, end) \
+        or another_places(question, article, start, end) \
         or reported_by_the_verb(question, article, start, end) or where_it_was_said(question, article, start, end)
     if missing:
         return [missing]
@@ -445,6 +468,32 @@ def place_that_acts(question: str, article: Article, start: int, end: int) -> st
     if len(heads) == 1 and heads[0].dep_ == "nsubj" and heads[0].head.lemma_.lower() != "be" \
             and heads[0].ent_type_ in ASKED_KINDS["where"][0]:
         return f"{heads[0].text} is the subject of “{heads[0].head.text}”, not where it happened"
+    return None
+
+
+def another_places(question: str, article: Article, start: int, end: int) -> str | None:
+    """For a number, length or time asked of something at a place ("How long were the delays at LaGuardia?"):
+    the other place that is the subject of the clause holding the words at article.text[start:end], when that
+    clause does not name the question's ("Newark International was still reporting delays of up to 1 hour and
+    45 minutes and LaGuardia Airport … reported 45-minute delays": not LaGuardia's)."""
+    kind = asked_kind(question)
+    places = [name for name, label in entities(question) if label in PLACE_LABELS | {"ORG"} and located_in(name, question)]
+    if not kind or ASKED_KINDS[kind][1] not in NUMERIC_KINDS or not places:
+        return None
+    doc, tokens = parsed_words(article, start, end)
+    verb = next((t for t in [tokens[0], *tokens[0].ancestors] if t.pos_ in ("VERB", "AUX")), None) if tokens else None
+    if verb is None:
+        return None
+    aside = {x.i for c in verb.children if c.dep_ in ("conj", "advcl", "ccomp", "parataxis") for x in c.subtree}
+    clause = " ".join(t.text for t in verb.subtree if t.i not in aside)  # not "… and LaGuardia reported …"
+    if any(same_place(place, clause) for place in places):
+        return None
+    wire = WIRE_CREDIT_RE.match(doc.text) or DATELINE_RE.match(doc.text)  # "BAGHDAD, Iraq (CNN) --" filed it
+    for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        other = next((e for e in doc.ents if e.start <= subject.i < e.end and e.label_ in PLACE_LABELS | {"ORG"}
+                      and not (wire and e.start_char < wire.end())), None)
+        if other is not None:
+            return f"{article.text[start:end]} is {other.text}'s, not {places[0]}'s"
     return None
 
 
@@ -1145,7 +1194,7 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
                 if not doer or problems(Claim(doer, n), question, passage, article):
                     continue
                 claim = Claim(doer, n)
-            span = words_in(claim.words, passage.text)
+            span = held_span(claim, question, passage, article)[0]
             start, end = passage.start + span[0], passage.start + span[1]
             s, e = sentence_around(article, start, end)
             start, end = whole_entity(article.text, s, e, start, end)

@@ -16,7 +16,14 @@ PERSON_PRONOUN_RE = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 OTHER_PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|there)\b", re.IGNORECASE)
 LEANS_RE = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|that|this|those|these|there|"
                       r"the same|then)\b", re.IGNORECASE)
-OWN_QUESTION_RE = re.compile(r"\W*(?:who|whom|whose|what|when|where|why|which|how)\b", re.IGNORECASE)
+# A question asked with its own question word, maybe after a preposition ("In how many states?").
+OWN_QUESTION_RE = re.compile(r"\W*(?:(?:in|on|at|for|since|by|until|from|to|of|with)\s+)?"
+                             r"(?:who|whom|whose|what(?!\s+about)|when|where|why|which|how(?!\s+about))\b", re.IGNORECASE)
+# "And how many were infected?", "So what did he say?": a question that goes on from the last one.
+GOES_ON_RE = re.compile(r"^\W*(?:and|but|so|also)\s+", re.IGNORECASE)
+# "And in 2023?", "What about employees?": the last question again, with one of its parts swapped for this one.
+FRAGMENT_RE = re.compile(r"^\W*(?:and\s+)?(?:and|what about|how about)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
+PREPOSITIONS = {"in", "at", "on", "for", "to", "from", "during", "with", "by", "of", "before", "after", "since"}
 LOOK_BACK = 3  # turns searched for a pronoun's referent, the last first
 PEOPLE = {"PERSON"}
 THINGS = {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
@@ -24,7 +31,11 @@ PLACES = {"GPE", "LOC", "FAC"}
 
 
 def leans_on_history(question: str) -> bool:
-    return bool(LEANS_RE.search(question)) or len(question.split()) <= 3
+    """Whether the question needs the conversation: a pronoun, three words or fewer, an opening "And", or a
+    question word after a preposition with little else ("In how many states?")."""
+    return bool(LEANS_RE.search(question) or GOES_ON_RE.match(question)) or len(question.split()) <= 3 \
+        or (bool(re.match(r"\W*(?:in|on|at|for|since|by|until|from|to|of|with)\s", question, re.IGNORECASE))
+            and bool(OWN_QUESTION_RE.match(question)) and len(question.split()) <= 5)
 
 
 def referent(kinds: set[str], history: list[tuple[str, str]]) -> str | None:
@@ -108,13 +119,50 @@ def standalone(question: str, history: list[tuple[str, str]]) -> str:
         return question
     past: list[tuple[str, str]] = []
     for asked, answer in history[-LOOK_BACK:]:
-        past.append((rewritten(asked, past) or asked, answer))
+        past.append((rewritten(asked, past) or (beside(asked, past[-1][0]) if past else asked), answer))
     return rewritten(question, past) or beside(question, past[-1][0])
+
+
+def swapped(question: str, last: str) -> str | None:
+    """For a fragment ("And in 2023?", "What about employees?", "And Wang Yi?", "And why?"): the last question
+    with the part of it that the fragment replaces swapped for it: its question word, the phrase after the same
+    preposition ("in 2022"), a name of the same kind, or else its first common noun's phrase ("trucks" in "How
+    many trucks does he own?"). None when the question is no such fragment or nothing in the last one matches."""
+    match = FRAGMENT_RE.match(question) or re.fullmatch(r"\W*(why|when|where|how|who)[\s?.!]*", question, re.IGNORECASE)
+    if not match:
+        return None
+    part = match.group(1)
+    doc = parse(last)
+    head = part.split()[0].lower()
+    if OWN_QUESTION_RE.fullmatch(part):  # "And why?" after "When did Blinken visit Beijing?"
+        asked = re.match(r"\s*(?:who|what|when|where|why|how)(?=\s+(?:did|does|do|is|was|are|were|will|has|have|had)\b)",
+                         last, re.IGNORECASE)
+        return f"{part.strip().capitalize()}{last[asked.end():]}" if asked else None
+    if head in PREPOSITIONS:
+        old = next((doc[t.i:t.right_edge.i + 1] for t in doc if t.lower_ == head and t.dep_ == "prep"), None)
+    elif any(len(name) >= len(part) - 1 for name, _ in entities(part)):
+        kind = next(label for name, label in entities(part) if len(name) >= len(part) - 1)
+        old = next((e for e in doc.ents if e.label_ == kind), None)
+        if old is not None and old.start > 0 and doc[old.start - 1].lower_ == "the" and not head == "the":
+            old = doc[old.start - 1:old.end]  # "the US" -> "China"
+    elif parse(part)[-1].pos_ == "NOUN":
+        noun = next((t for t in doc if t.pos_ == "NOUN"), None)
+        words = [w for w in doc[noun.left_edge.i:noun.i + 1] if w.lower_ not in ("how", "many", "much")
+                 and w.tag_ not in ("WDT", "WP", "WRB")] if noun is not None else []
+        old = doc[words[0].i:noun.i + 1] if words else None
+    else:
+        old = None
+    if old is None:
+        return None
+    return last[:old.start_char] + part + last[old.end_char:]
 
 
 def rewritten(question: str, history: list[tuple[str, str]]) -> str | None:
     """The question with its pronouns, or its definite noun, given what they refer to in the conversation;
     the question itself when it does not lean on it, None when it does and nothing there resolves it."""
+    fragment = swapped(question, history[-1][0]) if history else None
+    if fragment:
+        return fragment
     if not history or not leans_on_history(question):
         return (the_named(question, history) if history else None) or question
     rewritten = question
@@ -137,7 +185,10 @@ def beside(question: str, last: str) -> str:
     """The question with the last one beside it, for what it leaves out. One that asks with its own question
     word goes first, so that what it asks is what the answer is checked for ("Who played her in the movie?
     How long did she spend on the book?" is not answered "eight years"); a fragment ("And in 2023?") after."""
-    return f"{question} {last}" if OWN_QUESTION_RE.match(question) or is_yes_no(question) else f"{last} {question}"
+    own = GOES_ON_RE.sub("", question)  # "And how many were infected?" asks its own question
+    if OWN_QUESTION_RE.match(own) or is_yes_no(own):
+        return f"{own[:1].upper()}{own[1:]} {last}"
+    return f"{last} {question}"
 
 
 def people(history: list[tuple[str, str]]) -> str | None:

@@ -195,6 +195,42 @@ def test_a_pronoun_kept_over_three_turns_stays_the_same_person(answerer):
     assert answer.refused or "Yellen" in answer.answer, answer.answer
 
 
+def test_delays_asked_at_one_airport_are_its_own_and_a_fragment_asks_the_same_of_another(tmp_path, real_embedder, model):
+    """The model writes "45 minutes"; the sentence says it first within "up to 1 hour and 45 minutes", another
+    airport's (before: that was the answer), then as "45-minute", the asked one's."""
+    answerer = answerer_over(tmp_path, {"delays.txt": (
+        "Flight delays ease after computer failure\n\nAir traffic delays began to clear up Tuesday evening after "
+        "computer problems left travelers across Norland waiting in airports, the aviation authority said. Flights "
+        "at Halden's Varga International Airport were delayed Tuesday afternoon. Delays had begun to clear by 5 p.m. "
+        "At about 9:30 p.m., most major airports were reporting flights departing on time or with less than "
+        "15-minute delays. Brenner International was still reporting delays of up to 1 hour and 45 minutes and Falk "
+        "Airport in Lund reported 45-minute delays -- although weather problems were cited as the main problem.")},
+        real_embedder, model)
+    falk = answerer.ask("How long were the delays at Falk Airport?")
+    assert falk.answer.startswith("45-minute — “"), falk.answer
+    first = answerer.ask("How long were the delays at Brenner International?")
+    assert first.answer.startswith("up to 1 hour and 45 minutes — “"), first.answer
+    follow = answerer.ask("And at Falk Airport?", history=[("How long were the delays at Brenner International?",
+                                                            first.answer)])
+    assert follow.standalone_question == "How long were the delays at Falk Airport?"
+    assert follow.answer.startswith("45-minute — “"), follow.answer
+    assert_well_cited(follow)
+
+
+def test_a_question_that_goes_on_with_and_is_searched_beside_the_last(tmp_path, real_embedder, model):
+    answerer = answerer_over(tmp_path, {"melons.txt": (
+        "Melon outbreak deaths rise to 12\n\nThe number of deaths linked to melons contaminated with listeria has "
+        "risen to 12, health officials said Tuesday. A total of 84 people in nine provinces have been infected. "
+        "The grower, Varga Farms of Halden, issued a recall on September 14."),
+        "flu.txt": "Flu cases rise\n\nThe number of confirmed flu cases has jumped, with 331 people infected so far."},
+        real_embedder, model)
+    first = answerer.ask("How many people have died from the contaminated melons?")
+    follow = answerer.ask("And how many were infected?", history=[(first.question, first.answer)])
+    assert follow.standalone_question == "How many were infected? How many people have died from the contaminated melons?"
+    assert follow.answer.startswith("84 — “") or follow.answer.startswith("A total of 84"), follow.answer
+    assert_well_cited(follow)
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

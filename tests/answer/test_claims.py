@@ -947,6 +947,26 @@ def test_a_named_ones_thing_is_not_answered_by_a_sentence_on_anothers():
     assert another_owner("Who is Robinson's ex-girlfriend?", "Nora Lind's ex, Chris Robinson, was there.") is None
 
 
+def test_a_length_asked_at_one_place_is_not_the_length_the_sentence_gives_another():
+    art = article("Halden International was still reporting delays of up to 2 hours and 15 minutes and Lund Airport "
+                  "in Norland reported 40-minute delays.")
+    passage = passage_of(art, art.text)
+    assert problems(Claim("up to 2 hours and 15 minutes", 1), "How long were the delays at Lund Airport?", passage,
+                    art) == ["up to 2 hours and 15 minutes is Halden International's, not Lund Airport's"]
+    assert problems(Claim("40-minute", 1), "How long were the delays at Lund Airport?", passage, art) == []
+    assert problems(Claim("up to 2 hours and 15 minutes", 1), "How long were the delays at Halden International?",
+                    passage, art) == []
+    # words that stand twice in the sentence are checked where they hold: the second place, Lund's
+    twice = article("Halden International was still reporting delays of up to 2 hours and 15 minutes and Lund Airport "
+                    "in Norland reported 15-minute delays.")
+    question = "How long were the delays at Lund Airport?"
+    [checked] = check([Claim("15 minutes", 1)], question, [passage_of(twice, twice.text)], {"d.txt": twice})
+    assert checked.words == "15-minute"
+    [checked] = check([Claim("15 minutes", 1)], "How long were the delays at Halden International?",
+                      [passage_of(twice, twice.text)], {"d.txt": twice})
+    assert checked.words == "up to 2 hours and 15 minutes"
+
+
 def test_words_are_widened_to_their_whole_name_but_not_into_an_open_bracket():
     from qa.answer.claims import whole_entity
 

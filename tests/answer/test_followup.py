@@ -13,11 +13,12 @@ from qa.answer.followup import standalone
      "What was Blinken's title?"),
     ("Who else was there?", [("Where did Xi meet Blinken?", "At the Great Hall of the People [1]")],
      "Who else was in the Great Hall of the People?"),
-    ("And in 2023?", [("Who won Wimbledon in 2022?", "x")], "Who won Wimbledon in 2022? And in 2023?"),
+    ("And then?", [("Who won Wimbledon in 2022?", "x")], "Who won Wimbledon in 2022? And then?"),  # a fragment
     # a follow-up that asks with its own question word goes first: the answer is checked for what it asks
     ("Who played her in the movie?", [("How long did she spend on the book?", "I found no answer.")],
      "Who played her in the movie? How long did she spend on the book?"),
-    ("Where?", [("When did Blinken visit Beijing?", "April 24 to 26 [1]")], "Where? When did Blinken visit Beijing?"),
+    ("Where exactly?", [("When did Blinken visit Beijing?", "April 24 to 26 [1]")],
+     "Where exactly? When did Blinken visit Beijing?"),
     ("Did she win?", [("Who reached the final?", "I found no answer.")], "Did she win? Who reached the final?"),
     ("What did they discuss?", [("Who did Blinken meet in Shanghai?", "Chen Jining — “…met Chen Jining.” [1]")],
      "What did Blinken and Chen Jining discuss?"),  # people, not the place
@@ -39,8 +40,35 @@ def test_a_pronoun_the_last_turn_has_no_referent_for_takes_it_from_the_turn_befo
     history = [("What did al-Maliki tell American executives?", "“… al-Maliki said …” [1]"),
                ("How many executives did he speak to?", "more than 400 — “He spoke to more than 400 executives.” [1]")]
     assert standalone("Where did he give the address?", history) == "Where did al-Maliki give the address?"
-    assert standalone("Where did he go?", [("Who is Chen Jining?", "x")] + [("What did they say?", "y")] * 3) == (
-        "Where did he go? What did they say?")  # no further back than three turns
+    earlier = [("Who is Chen Jining?", "x"), ("What did they say?", "y"), ("What was agreed then?", "z"), ("Which one?", "w")]
+    assert standalone("Where did he go?", earlier) == (  # no further back than three turns: not Chen Jining
+        "Where did he go? Which one? What was agreed then? What did they say?")
+
+
+@pytest.mark.parametrize("question,last,expected", [
+    ("And in 2023?", "Who won Wimbledon in 2022?", "Who won Wimbledon in 2023?"),  # the phrase after "in"
+    ("And 2023?", "Who won Wimbledon in 2022?", "Who won Wimbledon in 2023?"),  # a name of the same kind
+    ("And Wang Yi?", "What did Blinken say about Taiwan?", "What did Wang Yi say about Taiwan?"),
+    ("How about China?", "What did the US say about trade?", "What did China say about trade?"),
+    ("What about employees?", "How many trucks does Raymond Thomas own?", "How many employees does Raymond Thomas own?"),
+    ("And the second round?", "What did Stenson shoot in the first round?", "What did Stenson shoot in the second round?"),
+    ("And why?", "When did Blinken visit Beijing?", "Why did Blinken visit Beijing?"),  # the question word
+    ("Why?", "When did Blinken visit Beijing?", "Why did Blinken visit Beijing?"),
+    ("And why?", "How many trucks does Thomas own?", "Why? How many trucks does Thomas own?"),  # nothing to swap
+])
+def test_a_fragment_swaps_its_part_into_the_last_question(question, last, expected):
+    assert standalone(question, [(last, "x [1]")]) == expected
+
+
+@pytest.mark.parametrize("question,history,expected", [
+    ("And how many were infected?", [("How many people have died from contaminated cantaloupes?", "28 [1]")],
+     "How many were infected? How many people have died from contaminated cantaloupes?"),
+    ("In how many states?", [("How many people have died from contaminated cantaloupes?", "28 [1]"),
+                             ("And how many were infected?", "133 [1]")],
+     "In how many states? How many were infected? How many people have died from contaminated cantaloupes?"),
+])
+def test_a_question_that_goes_on_from_the_last_asks_its_own_question_beside_it(question, history, expected):
+    assert standalone(question, history) == expected
 
 
 def test_earlier_questions_are_read_as_they_were_rewritten_in_their_turn():
