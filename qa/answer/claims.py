@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from ..records import Article, Passage
 from ..ingest.dates import DATE_RE, DATELINE_RE, MONTHS, read_date
-from ..text.nlp import (NUMBER_NAMES, content_words, entities, last_person, namesakes, numbers, parse, same_name,
-                        speakers, word_weight)
+from ..text.nlp import (NUMBER_NAMES, REPORTING_LEMMAS, content_words, entities, last_person, namesakes, numbers, parse,
+                        same_name, speakers, word_weight)
 from ..text.sentences import split_sentences
 from ..text.terms import search_terms, term_overlap
 from .citations import MARKER_RE, cited_numbers
@@ -272,6 +272,9 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
     other = of_another_one(question, article, start, end)
     if other:
         return [f"{words} is of the {other}"]
+    speaking = only_the_speaker(question, article, start, end)
+    if speaking:
+        return [f"{words} {speaking} it, the sentence does not say {words} did it"]
     doer = other_doer(question, article, start, end)
     if doer:
         return [f"it was done to {doer}, not {words}" if asks_whom(question) else f"{doer} did it, not {words}"]
@@ -468,6 +471,26 @@ def place_that_acts(question: str, article: Article, start: int, end: int) -> st
     if len(heads) == 1 and heads[0].dep_ == "nsubj" and heads[0].head.lemma_.lower() != "be" \
             and heads[0].ent_type_ in ASKED_KINDS["where"][0]:
         return f"{heads[0].text} is the subject of “{heads[0].head.text}”, not where it happened"
+    return None
+
+
+def only_the_speaker(question: str, article: Article, start: int, end: int) -> str | None:
+    """For "Who <did> …?": the reporting verb whose subject the words at article.text[start:end] are, when the
+    doing is only in what they report ("Macky Dancy … said the oil painting … is the only portrait for which
+    Jackson sat" names who spoke of the painting, not who painted it). Not "X said he painted it"."""
+    action = asked_action(question)
+    if not action or action in REPORTING_LEMMAS:
+        return None
+    doc, tokens = parsed_words(article, start, end)
+    acts = action_tokens(doc, action)
+    heads = [t for t in tokens if t.head not in tokens]
+    if len(heads) != 1 or not acts or heads[0].dep_ != "nsubj" or heads[0].head.lemma_.lower() not in REPORTING_LEMMAS:
+        return None
+    verb = heads[0].head
+    reported = {t.i for c in verb.children if c.dep_ in ("ccomp", "xcomp", "advcl") for t in c.subtree}
+    if all(a.i in reported and not any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in a.children)
+           for a in acts):
+        return verb.text
     return None
 
 

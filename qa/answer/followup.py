@@ -174,11 +174,27 @@ def rewritten(question: str, history: list[tuple[str, str]]) -> str | None:
     if match:
         word = match.group(1).lower()
         # "they" after "Who did Blinken meet in Shanghai?" is people, not Shanghai: Blinken and whom he met.
-        name = people(history) if word in ("they", "them", "their") else None
+        plural = word in ("they", "them", "their")
+        name = people(history) if plural else None
+        if not name and word != "there" and not any(label in THINGS for _, label in entities(history[-1][0])):
+            name = the_thing(history[-1][0], plural)  # "the portrait of Michael Jackson", "the ministers"
         name = name or referent(PLACES if word == "there" else THINGS, history)
         if name:
             rewritten = replace_first(OTHER_PRONOUN_RE, rewritten, name)
     return rewritten if rewritten != question else None
+
+
+def the_thing(question: str, plural: bool) -> str | None:
+    """The first thing the question names with "the", for "it" (one) or "they" (several): "the portrait of
+    Michael Jackson" in "Who painted the portrait of Michael Jackson?", "the ministers" in "Where did the
+    ministers meet?"."""
+    for chunk in parse(question).noun_chunks:
+        root = chunk.root
+        if chunk[0].lower_ == "the" and root.pos_ == "NOUN" and (root.tag_ == "NNS") == plural:
+            of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            end = of.right_edge.i + 1 if of is not None else chunk.end
+            return chunk.doc[chunk.start:end].text
+    return None
 
 
 def beside(question: str, last: str) -> str:

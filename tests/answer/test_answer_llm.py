@@ -231,6 +231,39 @@ def test_a_question_that_goes_on_with_and_is_searched_beside_the_last(tmp_path, 
     assert_well_cited(follow)
 
 
+def test_it_in_a_follow_up_is_the_thing_the_last_question_named(tmp_path, real_embedder, model):
+    """"it" is the portrait, not the dealership the answer names (before: "How much did Varga Motors sell for?")."""
+    answerer = answerer_over(tmp_path, {"portrait.txt": (
+        "Portrait of singer goes on show\n\nA rarely seen portrait of the singer Lena Holm is on display inside a "
+        "Halden car dealership. Tomas Varga, a partner at Varga Motors, said the oil painting is believed to be the "
+        "only portrait for which Holm sat. The portrait, by the painter Jonas Falk, sold for $2.1 million in 1990.")},
+        real_embedder, model)
+    first = answerer.ask("Who painted the portrait of Lena Holm?")
+    follow = answerer.ask("How much did it sell for?", history=[(first.question, first.answer)])
+    assert follow.standalone_question == "How much did the portrait of Lena Holm sell for?"
+    assert follow.answer.startswith("$2.1 million — “"), follow.answer
+    assert_well_cited(follow)
+
+
+PORTRAIT = ("HALDEN (Wire) -- A rarely seen portrait of Lena Holm is on display inside a Halden luxury car "
+            "dealership. Tomas Varga, a partner at Varga-Lind Automotive, said the oil painting titled \"The "
+            "Letter\" is believed to be the only portrait for which Holm sat.\n\n"
+            "A different portrait of the singer was among items auctioned from her estate in April. It is not "
+            "clear whether Holm sat for that painting.\n\n"
+            "The painting on display belongs to Anna Berg, a friend and customer of the owners of the dealership.\n\n"
+            "The 40-inch by 50-inch portrait, by Norlandic artist Jonas Falk-Strand, sold for $2.1 million in "
+            "1990. Berg acquired it as part of an unrelated business deal in 1992.")
+
+
+def test_who_painted_it_is_not_answered_with_who_spoke_of_the_painting(tmp_path, real_embedder, model):
+    """The model copies the dealer who "said the oil painting … is the only portrait for which Holm sat"
+    (before: "Tomas Varga" was the answer)."""
+    answerer = answerer_over(tmp_path, {"portrait.txt": PORTRAIT}, real_embedder, model)
+    answer = answerer.ask("Who painted the portrait of Lena Holm?")
+    assert "Tomas Varga" not in answer.answer, answer.answer
+    assert answer.refused or "Jonas Falk-Strand" in answer.answer, answer.answer
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

@@ -967,6 +967,18 @@ def test_a_length_asked_at_one_place_is_not_the_length_the_sentence_gives_anothe
     assert checked.words == "up to 2 hours and 15 minutes"
 
 
+def test_who_did_it_is_not_answered_by_who_only_spoke_of_it():
+    art = article("Tomas Varga, a partner at Varga Motors, said the oil painting is the only portrait for which Holm sat. "
+                  "Jonas Falk said he painted the portrait in 1990.")
+    spoke = art.text[:art.text.index(" Jonas")]
+    assert problems(Claim("Tomas Varga", 1), "Who painted the portrait of Lena Holm?", passage_of(art, spoke), art) == [
+        "Tomas Varga said it, the sentence does not say Tomas Varga did it"]
+    painted = art.text[art.text.index("Jonas"):]
+    assert problems(Claim("Jonas Falk", 1), "Who painted the portrait of Lena Holm?", passage_of(art, painted), art) == []
+    assert problems(Claim("Tomas Varga", 1), "Who said the painting is the only portrait?", passage_of(art, spoke),
+                    art) == []  # asked who said it
+
+
 def test_words_are_widened_to_their_whole_name_but_not_into_an_open_bracket():
     from qa.answer.claims import whole_entity
 

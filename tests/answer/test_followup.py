@@ -71,6 +71,18 @@ def test_a_question_that_goes_on_from_the_last_asks_its_own_question_beside_it(q
     assert standalone(question, history) == expected
 
 
+@pytest.mark.parametrize("question,history,expected", [
+    ("How much did it sell for?", [("Who painted the portrait of Michael Jackson?", "Macky Dancy [1]")],
+     "How much did the portrait of Michael Jackson sell for?"),  # not Dancy-Power Automotive, named in the answer
+    ("What did they discuss?", [("Where did the ministers meet?", "Ankara — “… ministers met in Ankara …” [1]")],
+     "What did the ministers discuss?"),  # several: not Ankara
+    ("Where will it be built?", [("How much will the project cost?", "$26.7 billion — “… the Saudi town of "
+                                  "Jeddah …” [1]")], "Where will the project be built?"),
+])
+def test_it_or_they_is_the_thing_the_last_question_named_with_the(question, history, expected):
+    assert standalone(question, history) == expected
+
+
 def test_earlier_questions_are_read_as_they_were_rewritten_in_their_turn():
     history = [("Who is Janet Yellen?", "Treasury Secretary Janet Yellen [1]"),
                ("When did she visit China?", "“This was Blinken’s second visit …; Janet Yellen spent five days in the "
