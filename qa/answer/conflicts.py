@@ -15,12 +15,12 @@ from difflib import SequenceMatcher
 
 from ..ingest.clean import host_of
 from ..records import Article, Passage
-from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, word_weight
+from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, word_weight
 from ..text.sentences import split_sentences
 from .claims import (Checked, action_tokens, context_problems, main_verb, parsed_words, referent_start, tied,
                      whole_entity, word_problems, words_in)
 from ..text.terms import search_terms, stop_words
-from .passages import answer_type, stem_share
+from .passages import NAME_LABELS, answer_type, stem_share
 
 AMOUNT_WORDS = set(NUMBER_NAMES[1:13]) | {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
                                          "billion", "half"}
@@ -191,6 +191,16 @@ def about_the_question(question: str, passage: Passage, article: Article, senten
     return stem_share([w for w in content_words(question) if word_weight(w) > 2.5], sentence) >= ABOUT
 
 
+def same_story(question: str, checked: Checked, passage: Passage, article: Article) -> bool:
+    """Whether another article's passage may report what the answer does: for a question that names nothing
+    ("How many were injured?"), only one that names something the answer's sentence names (Cairo, not a ferry
+    in Bangladesh). A question that names its subjects has them checked in every passage already."""
+    if any(label in NAME_LABELS for _, label in entities(question)):
+        return True
+    window = f"{article.title} {passage.text}"
+    return any(same_name(name, window) for name, label in entities(checked.sentence) if label in NAME_LABELS)
+
+
 def best_sentence(passage: Passage, article: Article, like: str) -> str:
     """The sentence of the passage most like the answer's sentence."""
     spans = split_sentences(passage.text) or [(0, len(passage.text))]
@@ -227,7 +237,7 @@ def other_values(checked: Checked, question: str, passages: list[Passage], artic
                 break
         if value is None and passage.score >= min_score:  # an independent report: only a strong one is read
             other = best_sentence(passage, article, checked.sentence)
-            if about_the_question(question, passage, article, other):
+            if about_the_question(question, passage, article, other) and same_story(question, checked, passage, article):
                 value = entity_value(checked.words, checked.sentence, other, question)
         if value and looks_like_a_value(value) and not same_value(value, checked.words) and words_in(value, passage.text):
             seen_docs.add(passage.doc_id)

@@ -264,6 +264,20 @@ def test_who_painted_it_is_not_answered_with_who_spoke_of_the_painting(tmp_path,
     assert answer.refused or "Jonas Falk-Strand" in answer.answer, answer.answer
 
 
+def test_a_question_that_names_nothing_is_not_told_a_disagreement_from_another_event(tmp_path, real_embedder, model):
+    """Before: "at least 300 [1] … The sources disagree: … About 50 [2]", the injured of a ferry accident."""
+    answerer = answerer_over(tmp_path, {
+        "halden.txt": ("Clashes in Halden\n\nHALDEN (Wire) -- Six people were killed and at least 300 were injured "
+                       "when protesters clashed Friday with police in central Halden, a government official said. Two "
+                       "of the dead were teenagers, said a spokesman for the health ministry."),
+        "lund.txt": ("Ferry capsizes off Lund\n\nLUND (Wire) -- A ferry crammed with people capsized late Friday night "
+                     "off Lund, killing at least 28 passengers, police said. About 50 more people were injured. The "
+                     "ferry was carrying about 200 people.")}, real_embedder, model)
+    answer = answerer.ask("How many were injured?")
+    assert answer.answer.startswith("at least 300 — “"), answer.answer
+    assert "disagree" not in answer.answer and len(answer.citations) == 1, answer.answer
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

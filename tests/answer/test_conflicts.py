@@ -260,3 +260,13 @@ def test_a_disputed_value_must_be_what_the_question_asks_about_not_another_besid
         assert disputed(question, 1, *killed).words == "16"
     assert disputed("How many were injured in the crash near the airport?", 1, *injured).words == "5"
     assert disputed("How many were injured in the crash near the airport?", 1, *killed) is None
+
+
+def test_a_question_that_names_nothing_finds_no_disagreement_in_a_report_of_another_event():
+    cairo = ("Six people were killed and at least 300 were injured when activists clashed Friday with security forces "
+             "in central Cairo, a government official said.")
+    ferry = "A ferry capsized late Friday night in Bangladesh, and about 50 more people were injured, police said."
+    assert other_words("How many were injured?", "at least 300", [cairo, ferry, OTHER]) == []
+    # a report that names the same place is of the same event
+    hospital = "Doctors in Cairo said about 500 people were injured in Friday's clashes with security forces."
+    assert other_words("How many were injured?", "at least 300", [cairo, hospital, OTHER]) == ["about 500"]
