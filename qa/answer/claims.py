@@ -263,6 +263,8 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
     thing = another_of_its_kind(words, question)
     if thing:
         return [f"{words} is another {thing}, not who"]
+    if asks_who(question) and all(t.like_num or t.pos_ == "NUM" or t.is_punct for t in parse(words)):
+        return [f"{words} is a number, not who"]  # "63" of "charged 63 people"; no NewsQA dev gold answer to who is one
     counted = counts_the_asked(question, article, start, end)
     if counted:
         return [f"{words} says how many {counted}, not which"]

@@ -278,6 +278,23 @@ def test_a_question_that_names_nothing_is_not_told_a_disagreement_from_another_e
     assert "disagree" not in answer.answer and len(answer.citations) == 1, answer.answer
 
 
+def test_who_is_not_answered_with_a_bare_number(tmp_path, real_embedder, model):
+    """The model copies "63" of "charged 63 people" (before, "63" was the answer to who)."""
+    answerer = answerer_over(tmp_path, {
+        "mob.txt": ("LUND, Norland (Wire) -- Police in Norland have charged 63 people with murder in the beating "
+                    "death of a company boss who fired them.\n\n"
+                    "The 63 were among 137 people police had rounded up by Wednesday -- two days after a mob of fired"
+                    " employees attacked Tomas Varga, the chief executive of an Italian car parts manufacturing "
+                    "company.\n\n"
+                    "The others were charged with disturbing the peace in the Monday incident in Halden, located in "
+                    "the outskirts of the capital."),
+        "other.txt": ("(Wire) -- A 22-year-old college student in Halden has been charged with murder in connection "
+                      "with the death of a woman who may have been contacted through an online ad, police said.")},
+        real_embedder, model)
+    answer = answerer.ask("Who has been charged in the attack?")
+    assert not re.match(r"\d+ —", answer.answer), answer.answer
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

@@ -979,6 +979,13 @@ def test_who_did_it_is_not_answered_by_who_only_spoke_of_it():
                     art) == []  # asked who said it
 
 
+def test_who_is_not_answered_by_a_number_alone():
+    art = article("Police in Norland have charged 63 people with murder in the attack on a factory owner.")
+    passage = passage_of(art, art.text)
+    assert problems(Claim("63", 1), "Who has been charged in the attack?", passage, art) == ["63 is a number, not who"]
+    assert problems(Claim("63 people", 1), "Who has been charged in the attack?", passage, art) == []
+
+
 def test_words_are_widened_to_their_whole_name_but_not_into_an_open_bracket():
     from qa.answer.claims import whole_entity
 
