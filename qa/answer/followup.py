@@ -142,7 +142,9 @@ def swapped(question: str, last: str) -> str | None:
         old = next((doc[t.i:t.right_edge.i + 1] for t in doc if t.lower_ == head and t.dep_ == "prep"), None)
     elif any(len(name) >= len(part) - 1 for name, _ in entities(part)):
         kind = next(label for name, label in entities(part) if len(name) >= len(part) - 1)
-        old = next((e for e in doc.ents if e.label_ == kind), None)
+        # the tagger may call a lone surname a place ("And Blinken?"): then it stands for the one who did it
+        old = next((e for e in doc.ents if e.label_ == kind), None) or next(
+            (e for e in doc.ents if e.label_ in PEOPLE | {"ORG"} and all(w[:1].isupper() for w in part.split())), None)
         if old is not None and old.start > 0 and doc[old.start - 1].lower_ == "the" and not head == "the":
             old = doc[old.start - 1:old.end]  # "the US" -> "China"
     elif parse(part)[-1].pos_ == "NOUN":

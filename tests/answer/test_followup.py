@@ -49,6 +49,7 @@ def test_a_pronoun_the_last_turn_has_no_referent_for_takes_it_from_the_turn_befo
     ("And in 2023?", "Who won Wimbledon in 2022?", "Who won Wimbledon in 2023?"),  # the phrase after "in"
     ("And 2023?", "Who won Wimbledon in 2022?", "Who won Wimbledon in 2023?"),  # a name of the same kind
     ("And Wang Yi?", "What did Blinken say about Taiwan?", "What did Wang Yi say about Taiwan?"),
+    ("And Blinken?", "What did Wang Yi say about the relationship?", "What did Blinken say about the relationship?"),
     ("How about China?", "What did the US say about trade?", "What did China say about trade?"),
     ("What about employees?", "How many trucks does Raymond Thomas own?", "How many employees does Raymond Thomas own?"),
     ("And the second round?", "What did Stenson shoot in the first round?", "What did Stenson shoot in the second round?"),
