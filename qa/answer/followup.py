@@ -1,8 +1,10 @@
 """Follow-up questions made to stand alone, in code: "What did he say?" after "Who did Blinken meet?"
 becomes "What did Blinken say?". No model call: the pronoun takes the person (or, for "it"/"there",
-the thing or place) the previous question was about, or else its answer's. A definite noun the previous
-question spoke of ("How long did the meeting last?" after "Where did Xi meet Blinken?") takes the names
-that question gave it: "How long did the meeting of Xi and Blinken last?"."""
+the thing or place) the previous question was about, or else its answer's, looking back up to three
+turns, each read as it was rewritten in its turn. A definite noun the previous question spoke of ("How
+long did the meeting last?" after "Where did Xi meet Blinken?") takes the names that question gave it;
+a fragment ("And in 2023?", "What about employees?") swaps its part into the previous question; any
+other follow-up that leans on the conversation is searched beside the previous question."""
 
 from __future__ import annotations
 
@@ -16,14 +18,15 @@ PERSON_PRONOUN_RE = re.compile(r"\b(he|she|him|his|her|hers)\b", re.IGNORECASE)
 OTHER_PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|there)\b", re.IGNORECASE)
 LEANS_RE = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|it|its|that|this|those|these|there|"
                       r"the same|then)\b", re.IGNORECASE)
+PREPOSITIONS = ("in", "at", "on", "for", "to", "from", "during", "with", "by", "of", "before", "after", "since", "until")
+OPENING_PREPOSITION = rf"\W*(?:{'|'.join(PREPOSITIONS)})\s+"
 # A question asked with its own question word, maybe after a preposition ("In how many states?").
-OWN_QUESTION_RE = re.compile(r"\W*(?:(?:in|on|at|for|since|by|until|from|to|of|with)\s+)?"
-                             r"(?:who|whom|whose|what(?!\s+about)|when|where|why|which|how(?!\s+about))\b", re.IGNORECASE)
+OWN_QUESTION_RE = re.compile(rf"(?:{OPENING_PREPOSITION})?\W*(?:who|whom|whose|what(?!\s+about)|when|where|why|which|"
+                             r"how(?!\s+about))\b", re.IGNORECASE)
 # "And how many were infected?", "So what did he say?": a question that goes on from the last one.
 GOES_ON_RE = re.compile(r"^\W*(?:and|but|so|also)\s+", re.IGNORECASE)
 # "And in 2023?", "What about employees?": the last question again, with one of its parts swapped for this one.
 FRAGMENT_RE = re.compile(r"^\W*(?:and\s+)?(?:and|what about|how about)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
-PREPOSITIONS = {"in", "at", "on", "for", "to", "from", "during", "with", "by", "of", "before", "after", "since"}
 LOOK_BACK = 3  # turns searched for a pronoun's referent, the last first
 PEOPLE = {"PERSON"}
 THINGS = {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
@@ -34,8 +37,8 @@ def leans_on_history(question: str) -> bool:
     """Whether the question needs the conversation: a pronoun, three words or fewer, an opening "And", or a
     question word after a preposition with little else ("In how many states?")."""
     return bool(LEANS_RE.search(question) or GOES_ON_RE.match(question)) or len(question.split()) <= 3 \
-        or (bool(re.match(r"\W*(?:in|on|at|for|since|by|until|from|to|of|with)\s", question, re.IGNORECASE))
-            and bool(OWN_QUESTION_RE.match(question)) and len(question.split()) <= 5)
+        or (bool(re.match(OPENING_PREPOSITION, question, re.IGNORECASE) and OWN_QUESTION_RE.match(question))
+            and len(question.split()) <= 5)
 
 
 def referent(kinds: set[str], history: list[tuple[str, str]]) -> str | None:
@@ -145,7 +148,7 @@ def swapped(question: str, last: str) -> str | None:
         # the tagger may call a lone surname a place ("And Blinken?"): then it stands for the one who did it
         old = next((e for e in doc.ents if e.label_ == kind), None) or next(
             (e for e in doc.ents if e.label_ in PEOPLE | {"ORG"} and all(w[:1].isupper() for w in part.split())), None)
-        if old is not None and old.start > 0 and doc[old.start - 1].lower_ == "the" and not head == "the":
+        if old is not None and old.start > 0 and doc[old.start - 1].lower_ == "the" and head != "the":
             old = doc[old.start - 1:old.end]  # "the US" -> "China"
     elif parse(part)[-1].pos_ == "NOUN":
         noun = next((t for t in doc if t.pos_ == "NOUN"), None)
