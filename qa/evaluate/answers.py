@@ -156,6 +156,50 @@ def newsqa_cases(path: str | Path, sample: int | None = 100, seed: int = 0) -> l
             for r in rows]
 
 
+@dataclass
+class FollowUp:
+    """A two-turn conversation: a first question, then one that names its person by a pronoun only. `case`
+    is the follow-up, scored as its own question is; `named` is that question as it was asked, naming them."""
+
+    first: str
+    case: Case
+    named: str
+    person: str
+
+
+def followup_cases(path: str | Path, sample: int | None = 50, seed: int = 0) -> list[FollowUp]:
+    """Conversations made from NewsQA questions on one article: where a later question names a person the
+    earlier one names too, the later one is asked after it with the name put as a pronoun ("he", "him",
+    "his" for "X's"), as a person in a chat would. A fixed random sample (the same for a given seed and file)."""
+    from ..text.nlp import parse, same_name
+
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    by_article: dict[str, list[dict]] = {}
+    for row in rows:
+        by_article.setdefault(row.get("gold_doc") or "", []).append(row)
+    found = []
+    for questions in by_article.values():
+        for first, later in zip(questions, questions[1:]):
+            doc = parse(later["question"])
+            person = next((e for e in doc.ents if e.label_ == "PERSON" and same_name(e.text, first["question"])), None)
+            if person is None or person.root.dep_ == "compound":  # "Sky roadsters" names no one
+                continue
+            end = person.end_char
+            owner = re.match(r"['’](?:s\b)?", later["question"][end:])  # "Bin Laden's son", "Williams' crime"
+            if owner or person.text.endswith(("'", "’", "'s", "’s")):
+                pronoun, end = "his", end + (owner.end() if owner else 0)
+            else:
+                pronoun = "him" if person.root.dep_ in ("dobj", "pobj", "dative") else "he"
+            asked = later["question"][:person.start_char] + pronoun + later["question"][end:]
+            asked = asked[:1].upper() + asked[1:]
+            case = Case(asked, [list(later["answers"])], gold_doc=later.get("gold_doc"), kind="followup",
+                        id=later["qid"])
+            found.append(FollowUp(first["question"], case, later["question"], person.text))
+    if sample is not None and sample < len(found):
+        found = random.Random(seed).sample(found, sample)
+    return found
+
+
 RGB_OUTLETS = {"positive": "https://daily-ledger.example", "positive_wrong": "https://morning-courier.example",
                "negative": "https://web-digest.example"}
 RGB_USES = ("noise", "conflict", "rejection")

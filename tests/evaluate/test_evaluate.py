@@ -131,3 +131,21 @@ def test_each_benchmark_answer_keeps_the_steps_that_reached_it():
     answer = Answer("Who flew?", "Scholz — “Scholz flew.” [1]", [], False, steps=steps)
     [outcome] = run_cases([Case("Who flew?", [["Scholz"]], id="q1")], lambda question: answer, progress=False)
     assert outcome.steps == steps and outcome.steps is not answer.steps  # a copy, kept with the outcome
+
+
+def test_follow_ups_name_the_earlier_questions_person_by_a_pronoun(tmp_path):
+    from qa.evaluate.answers import followup_cases
+
+    rows = [("Who is Carl Froch?", ["a boxer"], "a"), ("Who defeated Carl Froch?", ["Mikkel Kessler"], "a"),
+            ("Where did Carl Froch fight?", ["Herning"], "a"),
+            ("What is the name of Bin Laden's son?", ["Omar"], "b"), ("What did Bin Laden's son say?", ["x"], "b"),
+            ("Where did Olivia Newton-John grow up?", ["Australia"], "c"), ("Who makes Sky roadsters?", ["GM"], "c"),
+            ("Who did Newton-John speak to?", ["Larry King"], "d"), ("What is Sky?", ["a car"], "d")]
+    path = tmp_path / "questions.jsonl"
+    path.write_text("".join(json.dumps({"qid": f"q{n}", "question": q, "answers": a, "gold_doc": d}) + "\n"
+                            for n, (q, a, d) in enumerate(rows)))
+    made = {(f.first, f.case.question): f for f in followup_cases(path, sample=None)}
+    assert set(made) == {("Who is Carl Froch?", "Who defeated him?"), ("Who defeated Carl Froch?", "Where did he fight?"),
+                         ("What is the name of Bin Laden's son?", "What did his son say?")}  # not "Sky roadsters"
+    later = made[("What is the name of Bin Laden's son?", "What did his son say?")]
+    assert later.named == "What did Bin Laden's son say?" and later.case.parts == [["x"]] and later.case.gold_doc == "b"
