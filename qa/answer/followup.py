@@ -183,6 +183,8 @@ def rewritten(question: str, history: list[tuple[str, str]]) -> str | None:
         name = people(history) if plural else None
         if not name and word != "there" and not any(label in THINGS for _, label in entities(history[-1][0])):
             name = the_thing(history[-1][0], plural)  # "the portrait of Michael Jackson", "the ministers"
+            if not name and word in ("it", "its"):  # no one is "it": a name tagged a person is a thing here ("Adidas")
+                name = next(iter(proper_names(history[-1][0])[0]), None)
         name = name or referent(PLACES if word == "there" else THINGS, history)
         if name:
             rewritten = replace_first(OTHER_PRONOUN_RE, rewritten, name)

@@ -295,6 +295,17 @@ def test_who_is_not_answered_with_a_bare_number(tmp_path, real_embedder, model):
     assert not re.match(r"\d+ —", answer.answer), answer.answer
 
 
+def test_its_in_a_follow_up_is_the_company_the_last_question_named(tmp_path, real_embedder, model):
+    answerer = answerer_over(tmp_path, {"adidas.txt": (
+        "Adidas stays with sport\n\nAdidas, the brand loved for its sports gear, might be expanding into "
+        "fashion, but Adidas's main priority will always be sportswear, chief executive Anna Berg told the Wire. "
+        "\"Football is our heart and our soul,\" she said.")}, real_embedder, model)
+    first = answerer.ask("What is Adidas's main priority?")
+    follow = answerer.ask("Who is its chief executive?", history=[(first.question, first.answer)])
+    assert follow.standalone_question == "Who is Adidas's chief executive?"
+    assert follow.refused or "Anna Berg" in follow.answer, follow.answer
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""

@@ -79,6 +79,8 @@ def test_a_question_that_goes_on_from_the_last_asks_its_own_question_beside_it(q
      "What did the ministers discuss?"),  # several: not Ankara
     ("Where will it be built?", [("How much will the project cost?", "$26.7 billion — “… the Saudi town of "
                                   "Jeddah …” [1]")], "Where will the project be built?"),
+    ("Who is its CEO?", [("What is Adidas's main priority?", "“…, he told CNN.” [1]")],
+     "Who is Adidas's CEO?"),  # the tagger calls Adidas a person; no one is "it" (and not CNN, of the answer)
 ])
 def test_it_or_they_is_the_thing_the_last_question_named_with_the(question, history, expected):
     assert standalone(question, history) == expected
