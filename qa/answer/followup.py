@@ -92,22 +92,34 @@ def proper_names(text: str) -> tuple[list[str], list[str]]:
 
 
 def the_named(question: str, history: list[tuple[str, str]]) -> str | None:
-    """The question with its definite noun given the names the last question gave it ("the meeting" after
-    "Where did Xi meet Blinken?": "the meeting of Xi and Blinken"; after "Who did Blinken meet in Shanghai?":
-    "the meeting of Blinken in Shanghai"), when the question names no one the last question did not and the
-    last question spoke of that noun in some form ("meet", "meeting"). None otherwise."""
+    """The question with its definite noun given the names the conversation gave it, when the question names
+    no one the conversation did not: the last question's names where it spoke of that noun in some form ("the
+    meeting" after "Where did Xi meet Blinken?": "the meeting of Xi and Blinken"; after "Who did Blinken meet
+    in Shanghai?": "the meeting of Blinken in Shanghai"); else, for a question that names no one, those of the
+    latest question that named someone ("Who has been charged in the attack?" after questions on Michael
+    Brewer: "the attack of Michael Brewer"), so that it is not answered from another story. None otherwise."""
     own = [name for name, label in entities(question) if label in PEOPLE | THINGS]
     names, places = proper_names(history[-1][0])
     if any(not any(same_name(name, given) for given in names + places) for name in own):
         return None  # a question that names people or things of its own stands alone
+    named = given_names(question, names, places, own, set(search_terms(history[-1][0])))
+    if named or own:
+        return named
+    latest = next((found for found in (proper_names(asked) for asked, _ in reversed(history)) if found[0] or found[1]),
+                  ([], []))
+    return given_names(question, *latest, own, None)
+
+
+def given_names(question: str, names: list[str], places: list[str], own: list[str], spoken_of: set[str] | None) -> str | None:
+    """The question with its first definite noun (of those spoken_of, when given) followed by the names it
+    does not give itself: "the meeting" -> "the meeting of Xi Jinping and Blinken in Beijing"."""
     names = [name for name in names if not any(same_name(name, given) for given in own)]
     places = [place for place in places if not any(same_name(place, given) for given in own)]
     if not names and not places:
         return None
-    spoken_of = set(search_terms(history[-1][0]))
     for token in parse(question):
         if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) \
-                and set(search_terms(token.text)) & spoken_of:
+                and (spoken_of is None or set(search_terms(token.text)) & spoken_of):
             at = token.idx + len(token.text)
             named = (f" of {' and '.join(names)}" if names else "") + (f" in {' and '.join(places)}" if places else "")
             return f"{question[:at]}{named}{question[at:]}"

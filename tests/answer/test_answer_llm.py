@@ -306,6 +306,25 @@ def test_its_in_a_follow_up_is_the_company_the_last_question_named(tmp_path, rea
     assert follow.refused or "Anna Berg" in follow.answer, follow.answer
 
 
+def test_a_nameless_follow_up_keeps_the_conversations_subject(tmp_path, real_embedder, model):
+    """"the attack" after questions on Nils Okafor is his, not the one another article reports (before: "63
+    people", charged in another attack)."""
+    answerer = answerer_over(tmp_path, {
+        "okafor.txt": ("Teen burned in Halden\n\nHALDEN (Wire) -- Walking to the bathroom is painful for 15-year-old "
+                       "Nils Okafor, who was burned over 65 percent of his body after being set on fire, allegedly by "
+                       "a group of teenagers. Tomas Varga's older brother has been charged in the October 12 attack in "
+                       "Halden."),
+        "lund.txt": ("Workers charged in Lund\n\nLUND (Wire) -- Police in Lund have charged 63 people with murder in "
+                     "the attack on a factory owner who fired them.")}, real_embedder, model)
+    history = []
+    for question in ("How badly was Nils Okafor burned?", "How old is he?"):
+        history.append((question, answerer.ask(question, history=history).answer))
+    answer = answerer.ask("Who has been charged in the attack?", history=history)
+    assert answer.standalone_question == "Who has been charged in the attack of Nils Okafor?"
+    assert "63" not in answer.answer, answer.answer
+    assert answer.refused or "brother" in answer.answer, answer.answer
+
+
 def test_a_place_that_acts_in_the_sentence_is_not_where_it_happened(answerer):
     """The model copies "Washington" (Washington "has seen evidence"): the check drops it, and the sentence
     read again alone gives the place of the pledge."""
