@@ -322,7 +322,8 @@ class Answerer:
                 steps.append("It does not hold: " + "; ".join(first_problems(claims, query, shown, articles)) + ".")
             if not checked and number and pointing and decisions and self.settings.reread:
                 checked = self.reread(query, shown[number - 1], number, articles, steps)
-            ruled_out = value_ruled_out(claims, query, shown, articles, number) if number and not checked else None
+            ruled_out = value_ruled_out(claims, query, shown, articles, number) if number and pointing and not checked \
+                else None  # only where the sentence would be quoted whole in the words' place
             if ruled_out:
                 steps.append(f"Sentence [{offset + number}] is not quoted either: {ruled_out}.")
             if not checked and number and pointing and not ruled_out:

@@ -190,6 +190,11 @@ def sentence_around(article: Article, start: int, end: int) -> tuple[int, int]:
 
 def problems(claim: Claim, question: str, passage: Passage, article: Article) -> list[str]:
     """Why the claim cannot stand on this passage; [] when it can."""
+    return checked_span(claim, question, passage, article)[1]
+
+
+def checked_span(claim: Claim, question: str, passage: Passage, article: Article) -> tuple[tuple[int, int] | None, list[str]]:
+    """Where in the passage the claim holds, and [] (see held_span); else why it cannot stand there."""
     found: list[str] = []
     words = claim.words
     if not words and claim.polarity:
@@ -202,8 +207,8 @@ def problems(claim: Claim, question: str, passage: Passage, article: Article) ->
             or names_only_the_asked(words, question)):
         found.append("repeats the question")
     if found:
-        return found
-    return held_span(claim, question, passage, article)[1]
+        return None, found
+    return held_span(claim, question, passage, article)
 
 
 def held_span(claim: Claim, question: str, passage: Passage, article: Article) -> tuple[tuple[int, int] | None, list[str]]:
@@ -284,6 +289,12 @@ def word_problems(question: str, article: Article, start: int, end: int, tied: b
     if patient:
         return [f"the sentence says it was done to {patient}, not who did it"]
     return [] if not tied or does_it(question, article, start, end) else [f"the sentence does not say {words} did it"]
+
+
+def filed_by(sentence: str) -> re.Match | None:
+    """The wire credit a sentence opens with, with the place it was filed from ("(CNN) -- ", "RIO DE JANEIRO,
+    Brazil (CNN) -- "); None when it opens with none."""
+    return WIRE_CREDIT_RE.match(sentence) or DATELINE_RE.match(sentence)
 
 
 def cut_subject(article: Article, start: int, end: int) -> str | None:
@@ -402,7 +413,7 @@ def names_a_doer(question: str, article: Article, start: int, end: int) -> bool:
         if not asks_who(question) or asked_name(question):
             return True
         sentence = article.text[start:end]
-        wire = WIRE_CREDIT_RE.match(sentence) or DATELINE_RE.match(sentence)  # not the "(CNN)" that filed it
+        wire = filed_by(sentence)  # not the "(CNN)" that filed it
         return any(label in SOMEONE_LABELS and not only_the_asked(name, question)
                    for name, label in entities(sentence[wire.end() if wire else dateline_end(sentence):]))
     # "Who toured the town with Bush?" is not answered by "Watch Bush tour the damage": Bush is the question's.
@@ -506,14 +517,14 @@ def another_places(question: str, article: Article, start: int, end: int) -> str
     if not kind or ASKED_KINDS[kind][1] not in NUMERIC_KINDS or not places:
         return None
     doc, tokens = parsed_words(article, start, end)
-    verb = next((t for t in [tokens[0], *tokens[0].ancestors] if t.pos_ in ("VERB", "AUX")), None) if tokens else None
+    verb = nearest_verb(tokens[0], ("VERB", "AUX")) if tokens else None
     if verb is None:
         return None
     aside = {x.i for c in verb.children if c.dep_ in ("conj", "advcl", "ccomp", "parataxis") for x in c.subtree}
     clause = " ".join(t.text for t in verb.subtree if t.i not in aside)  # not "… and LaGuardia reported …"
     if any(same_place(place, clause) for place in places):
         return None
-    wire = WIRE_CREDIT_RE.match(doc.text) or DATELINE_RE.match(doc.text)  # "BAGHDAD, Iraq (CNN) --" filed it
+    wire = filed_by(doc.text)  # "BAGHDAD, Iraq (CNN) --" filed it
     for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
         other = next((e for e in doc.ents if e.start <= subject.i < e.end and e.label_ in PLACE_LABELS | {"ORG"}
                       and not (wire and e.start_char < wire.end())), None)
@@ -616,6 +627,12 @@ def the_part(question: str, article: Article, start: int, end: int) -> str | Non
                 and not any(c.lower_ == "every" for c in token.head.children):
             return part.text
     return None
+
+
+def nearest_verb(token, kinds: tuple[str, ...] = ("VERB",)):
+    """The first verb (of these parts of speech) above a token in its sentence's parse, the token itself when it
+    is one; None if none."""
+    return next((t for t in [token, *token.ancestors] if t.pos_ in kinds), None)
 
 
 PARTNER_LABELS = {"PERSON", "ORG", "GPE"}  # who a meeting, a deal or a match is with (not "Chinese" of a title)
@@ -1204,7 +1221,8 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
         for n in order:
             passage = passages[n - 1]
             article = articles[passage.doc_id]
-            if problems(claim, question, passage, article):
+            span, found = checked_span(claim, question, passage, article)
+            if found:
                 span = words_in(claim.words, passage.text)
                 if span is None or claim.polarity:
                     continue
@@ -1216,10 +1234,10 @@ def check(claims: list[Claim], question: str, passages: list[Passage], articles:
                 # "Argentina" to "Who won?" from "The Germans won ... since defeating Argentina": the Germans;
                 # "nine" to "How many are ready?" from "two out of the nine stadiums are ready": two.
                 doer = other_doer(question, article, start, end) or the_part(question, article, start, end)
-                if not doer or problems(Claim(doer, n), question, passage, article):
+                span, found = checked_span(Claim(doer, n), question, passage, article) if doer else (None, ["none"])
+                if found:
                     continue
                 claim = Claim(doer, n)
-            span = held_span(claim, question, passage, article)[0]
             start, end = passage.start + span[0], passage.start + span[1]
             s, e = sentence_around(article, start, end)
             start, end = whole_entity(article.text, s, e, start, end)

@@ -17,8 +17,8 @@ from ..ingest.clean import host_of
 from ..records import Article, Passage
 from ..text.nlp import NUMBER_NAMES, content_words, entities, numbers, parse, same_name, word_weight
 from ..text.sentences import split_sentences
-from .claims import (Checked, action_tokens, context_problems, main_verb, parsed_words, referent_start, tied,
-                     whole_entity, word_problems, words_in)
+from .claims import (Checked, action_tokens, context_problems, main_verb, nearest_verb, parsed_words, referent_start,
+                     tied, whole_entity, word_problems, words_in)
 from ..text.terms import search_terms, stop_words
 from .passages import NAME_LABELS, answer_type, stem_share
 
@@ -359,13 +359,6 @@ def stated_there(question: str, passage: Passage, article: Article, start: int, 
     if counted and nouns and not any(set(search_terms(t.text)) & nouns for t in counted):
         return None
     return value
-
-
-def nearest_verb(token):
-    """The first verb above a token in its sentence's parse (the token itself when it is one); None if none."""
-    while token.pos_ != "VERB" and token.head.i != token.i:
-        token = token.head
-    return token if token.pos_ == "VERB" else None
 
 
 def asked_count(question: str) -> set[str]:
